@@ -1,0 +1,54 @@
+/* The trap channel's wire format: fixed-size, versioned frames between an app process and the supervisor. */
+#ifndef TOCK_TRAP_FRAME_H
+#define TOCK_TRAP_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOCK_TRAP_MAGIC 0x52544b54u /* "TKTR" little-endian */
+#define TOCK_TRAP_VERSION 1u
+
+/* The trap socket is always this fd inside an app process. */
+#define TOCK_TRAP_FD 3
+
+/*
+ * Conversation: the runner sends HELLO once its regions are mapped and its seccomp filter is
+ * loaded, then waits for START before running any app code. After that the app sends one
+ * SYSCALL and waits for exactly one answer (RETURN or UPCALL); there is never more than one frame
+ * in flight in either direction. An exit syscall that succeeds gets no answer: the supervisor
+ * ends the process. FAULT is sent by the runner's signal handlers just before exit_group.
+ */
+enum tock_trap_kind {
+	TOCK_TRAP_HELLO = 1,   /* app -> sup: runner ready, about to wait for START */
+	TOCK_TRAP_SYSCALL = 2, /* app -> sup: op = class, arg[0..3] = r0..r3 */
+	TOCK_TRAP_FAULT = 3,   /* app -> sup: op = enum tock_fault_cause, see below */
+	TOCK_TRAP_START = 16,  /* sup -> app: run the app (answer to HELLO) */
+	TOCK_TRAP_RETURN = 17, /* sup -> app: arg[0..3] = r0..r3 of the syscall return */
+	TOCK_TRAP_UPCALL = 18, /* sup -> app: arg[0] fn, arg[1..3] = a0..a2, arg[4] appdata */
+};
+
+enum tock_fault_cause {
+	TOCK_FAULT_SYSCALL = 1, /* SIGSYS: arg[0] = Linux syscall nr, arg[1] = pc, arg[2] = arch */
+	TOCK_FAULT_MEMORY = 2,  /* SIGSEGV/SIGBUS: arg[0] = address, arg[1] = pc, arg[2] = access */
+	TOCK_FAULT_ILLEGAL = 3, /* SIGILL/SIGFPE/SIGTRAP: arg[0] = address, arg[1] = pc, arg[2] = signo */
+	TOCK_FAULT_ABORT = 4,   /* the runtime gave up (abort, assertion): arg[1] = pc */
+};
+
+enum tock_fault_access {
+	TOCK_ACCESS_READ = 0,
+	TOCK_ACCESS_WRITE = 1,
+	TOCK_ACCESS_EXEC = 2,
+};
+
+struct tock_trap_frame {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t kind;
+	uint32_t seq; /* app numbers its SYSCALLs; answers echo it */
+	uint32_t op;
+	uint64_t arg[5];
+};
+
+_Static_assert(sizeof(struct tock_trap_frame) == 56, "trap frame is a fixed 56 bytes");
+
+#endif
