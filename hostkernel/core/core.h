@@ -1,0 +1,153 @@
+/* Kernel core internals shared by the core's files: the kernel and process structs and cross-file helpers. */
+#ifndef TOCKHOST_CORE_CORE_H
+#define TOCKHOST_CORE_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hostkernel/kernel.h"
+
+/* Capabilities: only their addresses matter (the kernel's single instance of each). */
+struct hk_cap_process_state {
+	uint8_t unused;
+};
+struct hk_cap_process_info {
+	uint8_t unused;
+};
+struct hk_cap_memory_map {
+	uint8_t unused;
+};
+
+struct hk_driver_entry {
+	uint32_t num;
+	const struct hk_driver_ops *ops;
+	void *self;
+};
+
+/* One queued task: a FunctionCall (fn != 0) or a null-upcall ReturnValue (fn == 0, for wait-for). */
+struct hk_upcall_entry {
+	uint32_t driver, slot;
+	uint64_t fn, appdata;
+	uint32_t a0, a1, a2;
+};
+
+struct hk_upcall_slot {
+	uint64_t fn, appdata;
+};
+struct hk_allow_slot {
+	uint64_t ptr, len;
+};
+
+/* A process's grant for one driver: capsule data plus the kernel-managed upcall and allow tables. */
+struct hk_grant {
+	uint32_t driver;
+	size_t charge; /* bytes charged to the process's grant budget */
+	struct hk_upcall_slot *upcalls;
+	struct hk_allow_slot *ro, *rw, *ur;
+	void *data;
+	struct hk_grant *next;
+};
+
+struct hk_process {
+	struct hk_kernel *kernel;
+	size_t slot;
+	hk_pid pid;
+	char *name, *package;
+	uint32_t short_id;
+	struct hk_fault_policy policy;
+	void *backend;
+
+	enum hk_state state;
+	enum hk_state stopped_from; /* the state hk_process_resume returns to */
+	bool ready;         /* the host process reported ready (this incarnation) */
+	bool start_pending; /* START not handed out yet */
+	bool on_cpu;        /* Running and actually executing (not preempted) */
+	bool host_alive;    /* a host process exists that process_kill must end */
+	uint32_t wait_driver, wait_slot; /* YieldedFor target */
+	bool deferred_valid; /* a syscall that arrived while Stopped, replayed on resume */
+	struct hk_syscall deferred;
+
+	bool has_memory;
+	struct hk_memory_map mem;
+	uint64_t app_break, allow_high_water;
+	uint64_t stack_start_hint, heap_start_hint;
+
+	struct hk_upcall_entry *queue;
+	uint32_t q_head, q_count, q_depth;
+
+	struct hk_grant *grants;
+	size_t grant_used;
+
+	uint32_t restart_count, completion_code;
+	bool has_completion_code;
+	const char *fault_cause; /* static or kernel-owned copy of the last fault's cause */
+	char *fault_cause_owned;
+
+	uint64_t n_syscalls, n_delivered, n_dropped, n_coalesced;
+};
+
+struct hk_kernel {
+	struct hk_kernel_config cfg;
+	const struct hk_platform_ops *ops;
+	void *ctx;
+
+	struct hk_driver_entry *drivers;
+	size_t n_drivers, cap_drivers;
+
+	struct hk_process **procs;
+	size_t n_procs, cap_procs;
+	hk_pid next_pid;
+	size_t last_scheduled; /* slot picked last, for round robin */
+	bool any_scheduled;
+
+	uint64_t real_t0, virtual_now;
+	struct hk_timer *timers; /* sorted by deadline, FIFO among equals */
+
+	struct hk_process_listener *listeners;
+	struct hk_cap_process_state cap_state;
+	struct hk_cap_process_info cap_info;
+	struct hk_cap_memory_map cap_memory;
+};
+
+/* Live: can run or be woken (Tock's is_running plus a ready Unstarted incarnation). */
+bool hk_core_alive(const struct hk_process *p);
+struct hk_driver_entry *hk_core_driver(struct hk_kernel *k, uint32_t driver);
+
+/* grant.c */
+struct hk_grant *hk_core_grant_find(struct hk_process *p, uint32_t driver);
+/* Allocate on first use. NULL with *ret_error = TOCK_ERR_NODEVICE or TOCK_ERR_NOMEM. */
+struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint32_t *ret_error);
+void hk_core_grants_free(struct hk_process *p);
+
+/* upcall.c */
+void hk_core_queue_clear(struct hk_process *p);
+bool hk_core_queue_has_function(const struct hk_process *p);
+/* Drop null entries at the head (what the scheduler does for a Yielded process). */
+void hk_core_queue_drop_head_nulls(struct hk_process *p);
+bool hk_core_queue_pop(struct hk_process *p, struct hk_upcall_entry *ret);
+/* Remove the first entry for (driver, slot); false if none. */
+bool hk_core_queue_take(struct hk_process *p, uint32_t driver, uint32_t slot, struct hk_upcall_entry *ret);
+/* Remove every FunctionCall entry of (driver, slot) (successful subscribe). */
+void hk_core_queue_remove_functions(struct hk_process *p, uint32_t driver, uint32_t slot);
+
+/* memory checks (allow.c) */
+bool hk_core_in_app_ram(const struct hk_process *p, uint64_t addr, uint64_t len, uint64_t limit);
+bool hk_core_in_app_flash(const struct hk_process *p, uint64_t addr, uint64_t len);
+
+/* syscall handlers: each fills *ret (RETURN) or returns BLOCKED/ENDED */
+enum hk_syscall_result hk_core_subscribe(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
+                                         struct hk_resume *ret);
+enum hk_syscall_result hk_core_allow(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
+                                     struct hk_resume *ret);
+enum hk_syscall_result hk_core_memop(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
+                                     struct hk_resume *ret);
+enum hk_syscall_result hk_core_yield(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
+                                     struct hk_resume *ret);
+void hk_core_set_return(struct hk_resume *ret, uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3);
+
+/* lifecycle.c: the fault path for faults the core itself detects (cause is copied). */
+void hk_core_fault(struct hk_kernel *k, struct hk_process *p, const char *cause);
+void hk_core_notify(struct hk_kernel *k, hk_pid pid, hk_pid new_pid, enum hk_process_event ev);
+
+#endif
