@@ -52,11 +52,13 @@ static inline bool test_has_upcall(struct hk_fake_world *w, struct hk_process *p
 	return hk_fake_yield_wait_for(w, p, driver, slot, &up);
 }
 
+/* `up` is evaluated once, so it may be a test_upcall() call. */
 #define ck_assert_upcall(up, x0, x1, x2)                                                                           \
 	do {                                                                                                       \
-		ck_assert_uint_eq((up).a0, (x0));                                                                  \
-		ck_assert_uint_eq((up).a1, (x1));                                                                  \
-		ck_assert_uint_eq((up).a2, (x2));                                                                  \
+		struct hk_fake_upcall ck_up_ = (up);                                                               \
+		ck_assert_uint_eq(ck_up_.a0, (x0));                                                                \
+		ck_assert_uint_eq(ck_up_.a1, (x1));                                                                \
+		ck_assert_uint_eq(ck_up_.a2, (x2));                                                                \
 	} while (0)
 
 #endif

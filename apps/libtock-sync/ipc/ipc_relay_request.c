@@ -1,0 +1,86 @@
+/* IPC Relay Request blocking API: client waits on upcall 0; the server alternates "take" and waits on upcall 1. */
+#include "ipc_relay_request.h"
+
+enum {
+	RELAY_REQUEST_SUBSCRIBE_CLIENT_RESPONSE = 0,
+	RELAY_REQUEST_SUBSCRIBE_SERVER_REQUEST = 1,
+};
+
+bool libtocksync_ipc_relay_request_exists(void)
+{
+	return libtock_ipc_relay_request_driver_exists();
+}
+
+returncode_t libtocksync_ipc_relay_request_client_send_request(uint64_t ipc_id, uint8_t* request_buf,
+                                                               size_t request_len, uint8_t* response_buf,
+                                                               size_t response_len, size_t* received_len)
+{
+	yield_waitfor_return_t up;
+	returncode_t ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
+
+	*received_len = 0;
+	if (ret == RETURNCODE_SUCCESS)
+		ret = libtock_ipc_relay_request_set_readwrite_allow(response_buf, response_len);
+	if (ret == RETURNCODE_SUCCESS)
+		ret = libtock_ipc_relay_request_command_client_send_request(ipc_id);
+	if (ret == RETURNCODE_SUCCESS) {
+		/* Upcall 0 (status, len, 0) ends every transaction, however it ends. */
+		up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, RELAY_REQUEST_SUBSCRIBE_CLIENT_RESPONSE);
+		*received_len = up.data1;
+		ret = tock_status_to_returncode((statuscode_t)up.data0);
+	}
+	libtock_ipc_relay_request_set_readonly_allow(NULL, 0);
+	libtock_ipc_relay_request_set_readwrite_allow(NULL, 0);
+	return ret;
+}
+
+returncode_t libtocksync_ipc_relay_request_server_enable_requests(void)
+{
+	return libtock_ipc_relay_request_command_server_enable_requests();
+}
+
+returncode_t libtocksync_ipc_relay_request_server_disable_requests(void)
+{
+	return libtock_ipc_relay_request_command_server_disable_requests();
+}
+
+/*
+ * Try to take a request; if none waits, sleep until the kernel says one arrived and try again.
+ * A "request waiting" upcall may be stale (its request was taken by an earlier try), so every
+ * wake-up is followed by another try rather than trusted.
+ */
+static returncode_t server_wait(bool from_one, uint64_t want, uint64_t* client_id, uint8_t* request_buf,
+                                size_t* request_len)
+{
+	size_t capacity = *request_len;
+
+	for (;;) {
+		returncode_t ret;
+
+		*request_len = capacity;
+		if (from_one)
+			ret = libtock_ipc_relay_request_server_get_next_request_from(want, request_buf, request_len);
+		else
+			ret = libtock_ipc_relay_request_server_get_next_request(client_id, request_buf, request_len);
+		if (ret != RETURNCODE_ENODEVICE)
+			return ret;
+		yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, RELAY_REQUEST_SUBSCRIBE_SERVER_REQUEST);
+	}
+}
+
+returncode_t libtocksync_ipc_relay_request_server_wait_for_request(uint64_t* client_id, uint8_t* request_buf,
+                                                                   size_t* request_len)
+{
+	return server_wait(false, 0, client_id, request_buf, request_len);
+}
+
+returncode_t libtocksync_ipc_relay_request_server_wait_for_request_from(uint64_t client_id, uint8_t* request_buf,
+                                                                        size_t* request_len)
+{
+	return server_wait(true, client_id, NULL, request_buf, request_len);
+}
+
+returncode_t libtocksync_ipc_relay_request_server_send_response(uint8_t* response_buf, size_t response_len)
+{
+	return libtock_ipc_relay_request_server_send_response(response_buf, response_len);
+}

@@ -1,0 +1,124 @@
+/* IPC Relay Request async API: allows around each step, upcalls relayed to the app's callbacks. */
+#include "ipc_relay_request.h"
+
+static void unallow_both(void)
+{
+	libtock_ipc_relay_request_set_readonly_allow(NULL, 0);
+	libtock_ipc_relay_request_set_readwrite_allow(NULL, 0);
+}
+
+static void client_response_upcall(int status, int len, int unused, void* opaque)
+{
+	libtock_ipc_relay_request_client_response_received cb = (libtock_ipc_relay_request_client_response_received)opaque;
+
+	(void)unused;
+	unallow_both(); /* the transaction is over: both buffers are the app's again */
+	cb(tock_status_to_returncode((statuscode_t)status), (size_t)(uint32_t)len);
+}
+
+static void server_request_upcall(int id_low, int id_high, int unused, void* opaque)
+{
+	libtock_ipc_relay_request_server_request_waiting cb = (libtock_ipc_relay_request_server_request_waiting)opaque;
+
+	(void)unused;
+	cb(((uint64_t)(uint32_t)id_high << 32) | (uint32_t)id_low);
+}
+
+bool libtock_ipc_relay_request_exists(void)
+{
+	return libtock_ipc_relay_request_driver_exists();
+}
+
+returncode_t libtock_ipc_relay_request_client_send_request(libtock_ipc_relay_request_client_response_received cb,
+                                                           uint64_t ipc_id, uint8_t* request_buf, size_t request_len,
+                                                           uint8_t* response_buf, size_t response_len)
+{
+	returncode_t ret = libtock_ipc_relay_request_set_upcall_client_response_received(client_response_upcall, (void*)cb);
+
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
+	if (ret == RETURNCODE_SUCCESS)
+		ret = libtock_ipc_relay_request_set_readwrite_allow(response_buf, response_len);
+	if (ret == RETURNCODE_SUCCESS)
+		ret = libtock_ipc_relay_request_command_client_send_request(ipc_id);
+	if (ret != RETURNCODE_SUCCESS)
+		unallow_both();
+	return ret;
+}
+
+returncode_t libtock_ipc_relay_request_client_cancel_request(void)
+{
+	return libtock_ipc_relay_request_command_client_cancel_request();
+}
+
+returncode_t libtock_ipc_relay_request_server_enable_requests_with_callback(
+	libtock_ipc_relay_request_server_request_waiting cb)
+{
+	returncode_t ret = libtock_ipc_relay_request_set_upcall_server_request_waiting(server_request_upcall, (void*)cb);
+
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	return libtock_ipc_relay_request_command_server_enable_requests();
+}
+
+returncode_t libtock_ipc_relay_request_server_enable_requests_without_callback(void)
+{
+	return libtock_ipc_relay_request_command_server_enable_requests();
+}
+
+returncode_t libtock_ipc_relay_request_server_disable_requests(void)
+{
+	return libtock_ipc_relay_request_command_server_disable_requests();
+}
+
+/* The request is copied into RW 0 inside the command, so the buffer is allowed only around it. */
+static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, uint8_t* request_buf,
+                                size_t* request_len)
+{
+	size_t capacity = *request_len;
+	uint32_t len = 0;
+	uint64_t id = 0;
+	returncode_t ret;
+
+	*request_len = 0;
+	ret = libtock_ipc_relay_request_set_readwrite_allow(request_buf, capacity);
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	if (from_one)
+		ret = libtock_ipc_relay_request_command_server_get_next_request_from(want, &len, &id);
+	else
+		ret = libtock_ipc_relay_request_command_server_get_next_request(&len, &id);
+	libtock_ipc_relay_request_set_readwrite_allow(NULL, 0);
+	if (ret == RETURNCODE_SUCCESS)
+		*request_len = len;
+	else if (ret == RETURNCODE_ESIZE)
+		*request_len = capacity; /* truncated: the buffer is full */
+	if (ipc_id)
+		*ipc_id = id;
+	return ret;
+}
+
+returncode_t libtock_ipc_relay_request_server_get_next_request(uint64_t* ipc_id, uint8_t* request_buf,
+                                                               size_t* request_len)
+{
+	return server_take(false, 0, ipc_id, request_buf, request_len);
+}
+
+returncode_t libtock_ipc_relay_request_server_get_next_request_from(uint64_t ipc_id, uint8_t* request_buf,
+                                                                    size_t* request_len)
+{
+	return server_take(true, ipc_id, NULL, request_buf, request_len);
+}
+
+returncode_t libtock_ipc_relay_request_server_send_response(uint8_t* response_buf, size_t response_len)
+{
+	returncode_t ret = libtock_ipc_relay_request_set_readonly_allow(response_buf, response_len);
+
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	/* The response is copied to the client inside the command. */
+	ret = libtock_ipc_relay_request_command_server_send_response();
+	libtock_ipc_relay_request_set_readonly_allow(NULL, 0);
+	return ret;
+}

@@ -1,0 +1,67 @@
+/* IPC Registry String Name driver (0xA0000) syscalls: each syscall's result as a returncode_t. */
+#include "ipc_registry_string_name_syscalls.h"
+
+#include <string.h>
+
+enum {
+	STRING_NAME_SUBSCRIBE_REGISTERED = 0,
+	STRING_NAME_SUBSCRIBE_DISCOVERED = 1,
+	STRING_NAME_SUBSCRIBE_SERVICE_REGISTERED = 2,
+	STRING_NAME_ALLOW_NAME = 0,
+	STRING_NAME_CMD_REGISTER = 1,
+	STRING_NAME_CMD_DISCOVER = 2,
+};
+
+/* The registry reads the name during the command, so one static buffer serves every caller. */
+static uint8_t padded_name[LIBTOCK_IPC_REGISTRY_STRING_NAME_LEN];
+
+bool libtock_ipc_registry_string_name_driver_exists(void)
+{
+	return driver_exists(DRIVER_NUM_IPC_REGISTRY_STRING_NAME);
+}
+
+returncode_t libtock_ipc_registry_string_name_set_upcall_registration_complete(subscribe_upcall callback, void* opaque)
+{
+	return tock_subscribe_return_to_returncode(
+		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_REGISTERED, callback, opaque));
+}
+
+returncode_t libtock_ipc_registry_string_name_set_upcall_discovery_complete(subscribe_upcall callback, void* opaque)
+{
+	return tock_subscribe_return_to_returncode(
+		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_DISCOVERED, callback, opaque));
+}
+
+returncode_t libtock_ipc_registry_string_name_set_upcall_service_registered(subscribe_upcall callback, void* opaque)
+{
+	return tock_subscribe_return_to_returncode(
+		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_SERVICE_REGISTERED, callback, opaque));
+}
+
+returncode_t libtock_ipc_registry_string_name_set_readonly_allow_name(const uint8_t* name, size_t len)
+{
+	return tock_allow_ro_return_to_returncode(
+		allow_readonly(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_ALLOW_NAME, name, len));
+}
+
+returncode_t libtock_ipc_registry_string_name_set_readonly_allow_padded_name(const uint8_t* name, size_t len)
+{
+	if (len > LIBTOCK_IPC_REGISTRY_STRING_NAME_LEN || (len > 0 && name == NULL))
+		return RETURNCODE_ESIZE;
+	memset(padded_name, 0, sizeof(padded_name));
+	if (len > 0)
+		memcpy(padded_name, name, len);
+	return libtock_ipc_registry_string_name_set_readonly_allow_name(padded_name, sizeof(padded_name));
+}
+
+returncode_t libtock_ipc_registry_string_name_command_register(void)
+{
+	return tock_command_return_novalue_to_returncode(
+		command(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_CMD_REGISTER, 0, 0));
+}
+
+returncode_t libtock_ipc_registry_string_name_command_discover(void)
+{
+	return tock_command_return_novalue_to_returncode(
+		command(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_CMD_DISCOVER, 0, 0));
+}

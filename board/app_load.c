@@ -1,0 +1,180 @@
+/* Reading .tbf files for the board: bounded read, TBF parse, SHA-256 check, Kernel Version TLV check. */
+#include "board/app_load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int read_file(const char *path, uint8_t **ret, size_t *ret_len, char *err, size_t err_len)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t off = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		r = -errno;
+		snprintf(err, err_len, "file at offset 0: cannot open: %s", strerror(-r));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > BOARD_MAX_IMAGE_FILE) {
+		r = -EINVAL;
+		snprintf(err, err_len, "file at offset 0: %s", !S_ISREG(st.st_mode) ? "not a regular file"
+		                                               : st.st_size <= 0 ? "empty file (truncated image)"
+		                                                                 : "larger than 64 MiB");
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size);
+	if (!buf) {
+		r = -ENOMEM;
+		snprintf(err, err_len, "file at offset 0: out of memory");
+		goto out;
+	}
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			snprintf(err, err_len, "file at offset %zu: read failed: %s", off,
+			         n < 0 ? strerror(errno) : "file shrank while reading");
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	*ret = buf;
+	*ret_len = off;
+	buf = NULL;
+	r = 0;
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Offset of the Kernel Version TLV inside the header, for the error message (0 if not found). */
+static uint32_t kernel_version_offset(const uint8_t *img, const struct tbf_info *info)
+{
+	uint32_t pos = TBF_BASE_HEADER_SIZE;
+
+	while (pos + 4 <= info->header_size) {
+		uint16_t type = (uint16_t)(img[pos] | img[pos + 1] << 8);
+		uint16_t len = (uint16_t)(img[pos + 2] | img[pos + 3] << 8);
+
+		if (type == TBF_TLV_KERNEL_VERSION)
+			return pos;
+		pos += 4 + ((len + 3u) & ~3u);
+	}
+	return 0;
+}
+
+static void file_stem(const char *path, char *out, size_t out_len)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".tbf"))
+		n -= 4;
+	if (n >= out_len)
+		n = out_len - 1;
+	memcpy(out, base, n);
+	out[n] = '\0';
+}
+
+/* Check one object at `off`; 0 (usable), 1 (skip: disabled or padding), or -errno with err set. */
+static int check_object(const char *path, const uint8_t *img, size_t avail, size_t off, struct board_app_image *a,
+                        char *err, size_t err_len)
+{
+	struct tbf_error te;
+	int r;
+
+	memset(&te, 0, sizeof(te));
+	r = tbf_parse(img, avail, &a->info, &te);
+	if (r == 0)
+		r = tbf_verify_credentials(img, a->info.total_size, &a->info, &te);
+	if (r < 0) {
+		snprintf(err, err_len, "%s at offset %zu: %s", te.field ? te.field : "header", off + te.offset,
+		         te.message);
+		return r;
+	}
+	if (a->info.has_kernel_version &&
+	    (a->info.kernel_major != BOARD_KERNEL_MAJOR || a->info.kernel_minor > BOARD_KERNEL_MINOR)) {
+		snprintf(err, err_len, "Kernel Version TLV at offset %zu: app needs kernel %u.%u, this kernel is %u.%u",
+		         off + kernel_version_offset(img, &a->info), a->info.kernel_major, a->info.kernel_minor,
+		         BOARD_KERNEL_MAJOR, BOARD_KERNEL_MINOR);
+		return -EPROTONOSUPPORT;
+	}
+	if (!(a->info.flags & TBF_FLAG_ENABLED) || (!a->info.has_main && !a->info.has_program))
+		return 1;
+	a->image = img;
+	a->len = a->info.total_size;
+	if (a->info.package_name[0])
+		snprintf(a->name, sizeof(a->name), "%s", a->info.package_name);
+	else
+		file_stem(path, a->name, sizeof(a->name));
+	return 0;
+}
+
+int board_app_file_load(const char *path, struct board_app_file *ret, char *err, size_t err_len)
+{
+	struct board_app_file f = { 0 };
+	size_t off = 0;
+	int r;
+
+	r = read_file(path, &f.data, &f.len, err, err_len);
+	if (r < 0)
+		return r;
+	while (off < f.len) {
+		struct board_app_image a;
+		void *v;
+
+		memset(&a, 0, sizeof(a));
+		r = check_object(path, f.data + off, f.len - off, off, &a, err, err_len);
+		/* After the first object, bytes that are not a TBF end the list (Tock's rule for flash). */
+		if (r == -ENOEXEC && off > 0)
+			break;
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			v = realloc(f.apps, (f.n_apps + 1) * sizeof(*f.apps));
+			if (!v) {
+				r = -ENOMEM;
+				snprintf(err, err_len, "file at offset %zu: out of memory", off);
+				goto fail;
+			}
+			f.apps = v;
+			f.apps[f.n_apps++] = a;
+		}
+		if (a.info.total_size == 0)
+			break;
+		off += a.info.total_size;
+	}
+	if (f.n_apps == 0) {
+		r = -ENOENT;
+		snprintf(err, err_len, "flags at offset 8: no enabled app in the file");
+		goto fail;
+	}
+	*ret = f;
+	return 0;
+fail:
+	board_app_file_release(&f);
+	return r;
+}
+
+void board_app_file_release(struct board_app_file *f)
+{
+	if (!f)
+		return;
+	free(f->data);
+	free(f->apps);
+	memset(f, 0, sizeof(*f));
+}

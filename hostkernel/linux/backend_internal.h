@@ -1,0 +1,145 @@
+/* Linux backend internals shared by its files: apps, host-process incarnations, the loop state. */
+#ifndef TOCKHOST_LINUX_BACKEND_INTERNAL_H
+#define TOCKHOST_LINUX_BACKEND_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <liburing.h>
+
+#include "hostkernel/capsule.h"
+#include "hostkernel/linux/linux_backend.h"
+#include "loader/app_layout.h"
+#include "loader/tbf.h"
+#include "tock/trap_frame.h"
+
+/* What an io_uring request is about; user_data points at one of these. */
+enum lx_op_kind {
+	LX_OP_RECV = 1,   /* trap socket of an incarnation */
+	LX_OP_PIDFD = 2,  /* exit of an incarnation */
+	LX_OP_SIGNAL = 3, /* signalfd read */
+	LX_OP_STDIN = 4,  /* stdin read */
+};
+
+struct lx_conn;
+struct lx_op {
+	enum lx_op_kind kind;
+	struct lx_conn *conn; /* RECV, PIDFD */
+};
+
+/* Where one incarnation stands in its conversation with the supervisor. */
+enum lx_conn_state {
+	LX_AWAIT_HELLO = 0, /* runner setting up */
+	LX_PARKED,          /* ready or blocked: waits for the scheduler, sends nothing */
+	LX_RUNNING,         /* on the (single) CPU: its next frame is a trap */
+	LX_PREEMPTED,       /* SIGSTOPped after its timeslice; SIGCONT when picked again */
+	LX_DEAD,            /* killed; waits for its io_uring requests to drain before it is freed */
+};
+
+#define LX_RECV_BUF 128 /* larger than a frame, so an oversized one is seen as such */
+
+/* One host process (an incarnation of an app); restarts get a new one. */
+struct lx_conn {
+	struct lx_app *app; /* NULL once dead */
+	enum lx_conn_state state;
+	hk_pid tock_pid; /* the ProcessId this incarnation runs as */
+	pid_t pid;
+	int pidfd, sock, flash_fd, ram_fd;
+	uint8_t *flash_map, *ram_map;
+	size_t flash_size, ram_size;
+	bool reaped;
+	bool exited;      /* pidfd became readable; handled at the end of the batch */
+	bool eof;         /* the app's end of the socket is gone */
+	bool recv_armed, poll_armed;
+	unsigned refs;    /* outstanding io_uring requests + handlers on the stack */
+	uint32_t seq;     /* of the syscall being answered */
+	uint64_t slice_start_ns;
+	bool stash_valid; /* a trap that arrived just as it was being preempted */
+	uint8_t stash[sizeof(struct tock_trap_frame)];
+	struct lx_op recv_op, poll_op;
+	uint8_t recv_buf[LX_RECV_BUF];
+	struct lx_conn *next_dead; /* on lx->dead while requests drain */
+};
+
+/* One loaded app: its image and layout, kept for restarts. */
+struct lx_app {
+	struct hk_linux *lx;
+	struct hk_process *p;
+	char *name;
+	uint8_t *image;
+	size_t image_len;
+	struct tbf_info info;
+	struct ldr_layout_params params;
+	struct ldr_layout layout;
+	struct lx_conn *conn; /* the live incarnation, or NULL */
+	unsigned color;
+	bool stop_reported;
+	char line[1024]; /* partial console line */
+	size_t line_len;
+};
+
+struct hk_linux {
+	struct hk_linux_config cfg;
+	struct hk_kernel *k;
+	struct hk_process_listener listener;
+	struct io_uring ring;
+	bool ring_ready;
+	int signal_fd;
+	struct lx_op signal_op;
+	uint8_t signal_buf[128];
+	bool signal_armed;
+
+	struct lx_app **apps;
+	size_t n_apps, cap_apps;
+	struct lx_conn *running; /* the one app process on the CPU, or NULL */
+	struct lx_conn *dead;    /* killed incarnations waiting for their requests */
+
+	struct hk_linux_stdin_sink stdin_sink;
+	bool stdin_enabled, stdin_armed, stdin_eof;
+	struct lx_op stdin_op;
+	uint8_t stdin_buf[256];
+	size_t stdin_off, stdin_len; /* bytes read but not yet taken by the sink */
+
+	/* Detail lines for the next fault report (set by backend-detected faults). */
+	bool detail_valid;
+	hk_pid detail_pid;
+	uint64_t detail_pc, detail_address;
+	int detail_access; /* -1: no address line */
+
+	bool stop_requested;
+	bool panicked;
+	uint64_t start_real_ns, start_virtual_ns;
+};
+
+/* spawn.c */
+int lx_conn_spawn(struct hk_linux *lx, struct lx_app *app, struct lx_conn **ret, const char **ret_why);
+void lx_conn_kill(struct hk_linux *lx, struct lx_conn *c); /* SIGKILL, reap, unmap, close; may free c */
+void lx_conn_unref(struct hk_linux *lx, struct lx_conn *c);
+void lx_conn_free(struct lx_conn *c);
+
+/* event_loop.c */
+void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c);
+uint64_t lx_mono_ns(void);
+void lx_shutdown_all(struct hk_linux *lx); /* kill and reap every app process */
+
+/* trap.c */
+void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resume *res);
+void lx_schedule(struct hk_linux *lx);                 /* hand the CPU out while nobody has it */
+void lx_preempt_if_due(struct hk_linux *lx, uint64_t now);
+void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, size_t len);
+void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c); /* its pidfd became readable */
+
+/* report.c */
+void lx_report(struct hk_linux *lx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid, const char *cause);
+void lx_console_flush(struct hk_linux *lx, struct lx_app *app);
+void lx_listener_notify(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
+                        enum hk_process_event event);
+void lx_check_stopped(struct hk_linux *lx);
+/* Report a fault found by the backend (frame, death) with its detail lines, then apply the policy. */
+void lx_fault(struct hk_linux *lx, struct lx_app *app, const char *cause, uint64_t pc, uint64_t address,
+              int access);
+
+#endif

@@ -1,0 +1,297 @@
+/* The io_uring event loop: trap sockets, pidfds, signalfd and stdin in; timers, timeslices and the clock. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hostkernel/linux/backend_internal.h"
+
+uint64_t lx_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct io_uring_sqe *get_sqe(struct hk_linux *lx)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&lx->ring);
+
+	if (!sqe) {
+		io_uring_submit(&lx->ring);
+		sqe = io_uring_get_sqe(&lx->ring);
+	}
+	return sqe;
+}
+
+void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->state == LX_DEAD)
+		return;
+	if (!c->recv_armed && !c->eof && (sqe = get_sqe(lx))) {
+		/* MSG_TRUNC: the result is the real length, so an oversized frame is caught. */
+		io_uring_prep_recv(sqe, c->sock, c->recv_buf, sizeof(c->recv_buf), MSG_TRUNC);
+		io_uring_sqe_set_data(sqe, &c->recv_op);
+		c->recv_armed = true;
+		c->refs++;
+	}
+	if (!c->poll_armed && !c->exited && (sqe = get_sqe(lx))) {
+		io_uring_prep_poll_add(sqe, c->pidfd, POLLIN);
+		io_uring_sqe_set_data(sqe, &c->poll_op);
+		c->poll_armed = true;
+		c->refs++;
+	}
+}
+
+static void arm_signal(struct hk_linux *lx)
+{
+	struct io_uring_sqe *sqe;
+
+	if (lx->signal_armed || lx->signal_fd < 0 || !(sqe = get_sqe(lx)))
+		return;
+	io_uring_prep_read(sqe, lx->signal_fd, lx->signal_buf, sizeof(struct signalfd_siginfo), 0);
+	io_uring_sqe_set_data(sqe, &lx->signal_op);
+	lx->signal_armed = true;
+}
+
+static void arm_stdin(struct hk_linux *lx)
+{
+	struct io_uring_sqe *sqe;
+
+	if (!lx->stdin_enabled || lx->stdin_armed || lx->stdin_eof || lx->stdin_off < lx->stdin_len ||
+	    !(sqe = get_sqe(lx)))
+		return;
+	io_uring_prep_read(sqe, STDIN_FILENO, lx->stdin_buf, sizeof(lx->stdin_buf), (uint64_t)-1);
+	io_uring_sqe_set_data(sqe, &lx->stdin_op);
+	lx->stdin_armed = true;
+}
+
+/* Offer buffered input to the console; what it cannot take yet waits (and stdin is not read meanwhile). */
+static void feed_stdin(struct hk_linux *lx)
+{
+	while (lx->stdin_off < lx->stdin_len) {
+		size_t n = lx->stdin_sink.receive(lx->stdin_sink.ctx, lx->stdin_buf + lx->stdin_off,
+		                                  lx->stdin_len - lx->stdin_off);
+		if (n == 0)
+			break;
+		lx->stdin_off += n;
+	}
+	arm_stdin(lx);
+}
+
+static void on_recv(struct hk_linux *lx, struct lx_conn *c, int res)
+{
+	c->recv_armed = false;
+	if (c->state == LX_DEAD)
+		return;
+	if (res <= 0) {
+		/* EOF or error: the app's end is gone; its pidfd tells why. */
+		c->eof = true;
+		return;
+	}
+	lx_handle_frame(lx, c, c->recv_buf, (size_t)res > sizeof(c->recv_buf) ? sizeof(c->recv_buf) : (size_t)res);
+	lx_arm_conn(lx, c);
+}
+
+static void on_cqe(struct hk_linux *lx, struct io_uring_cqe *cqe)
+{
+	struct lx_op *op = io_uring_cqe_get_data(cqe);
+	struct lx_conn *c;
+
+	if (!op)
+		return; /* a cancel request */
+	switch (op->kind) {
+	case LX_OP_RECV:
+		c = op->conn;
+		on_recv(lx, c, cqe->res);
+		lx_conn_unref(lx, c);
+		return;
+	case LX_OP_PIDFD:
+		c = op->conn;
+		c->poll_armed = false;
+		if (c->state != LX_DEAD && cqe->res >= 0)
+			c->exited = true; /* handled after the batch, once any frame it sent has been read */
+		lx_conn_unref(lx, c);
+		return;
+	case LX_OP_SIGNAL:
+		lx->signal_armed = false;
+		if (cqe->res == (int)sizeof(struct signalfd_siginfo))
+			lx->stop_requested = true;
+		else
+			arm_signal(lx);
+		return;
+	case LX_OP_STDIN:
+		lx->stdin_armed = false;
+		if (cqe->res > 0) {
+			lx->stdin_off = 0;
+			lx->stdin_len = (size_t)cqe->res;
+		} else if (cqe->res != -EINTR && cqe->res != -EAGAIN) {
+			if (cqe->res < 0)
+				lx_report(lx, "stdin: %s; no more input", strerror(-cqe->res));
+			lx->stdin_eof = true;
+		}
+		return;
+	}
+}
+
+static void process_completions(struct hk_linux *lx)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+
+	io_uring_for_each_cqe(&lx->ring, head, cqe)
+	{
+		on_cqe(lx, cqe);
+		n++;
+	}
+	io_uring_cq_advance(&lx->ring, n);
+	for (size_t i = 0; i < lx->n_apps; i++) {
+		struct lx_conn *c = lx->apps[i]->conn;
+
+		if (c && c->exited) {
+			c->refs++;
+			lx_handle_exit(lx, c);
+			lx_conn_unref(lx, c);
+		}
+	}
+}
+
+static void run_due_timers(struct hk_linux *lx)
+{
+	if (hk_next_deadline(lx->k) <= hk_now_ns(lx->k))
+		hk_run_timers(lx->k);
+}
+
+/* Virtual time: when nobody can run, jump to the next alarm. False when there is nothing to jump to. */
+static bool virtual_skip(struct hk_linux *lx)
+{
+	uint64_t next = hk_next_deadline(lx->k);
+
+	if (next == UINT64_MAX)
+		return false;
+	if (lx->cfg.run_for_ns && next > lx->start_virtual_ns + lx->cfg.run_for_ns)
+		return false;
+	hk_clock_skip_to_next_deadline(lx->k);
+	hk_run_timers(lx->k);
+	return true;
+}
+
+static bool run_for_over(struct hk_linux *lx, uint64_t now)
+{
+	if (!lx->cfg.run_for_ns)
+		return false;
+	if (lx->cfg.virtual_time)
+		return hk_now_ns(lx->k) >= lx->start_virtual_ns + lx->cfg.run_for_ns;
+	return now >= lx->start_real_ns + lx->cfg.run_for_ns;
+}
+
+/* How long the loop may sleep (ns; UINT64_MAX = until an event). */
+static uint64_t wait_budget(struct hk_linux *lx, uint64_t now)
+{
+	uint64_t wake = UINT64_MAX, next, know;
+
+	if (lx->running)
+		wake = lx->running->slice_start_ns + (uint64_t)lx->cfg.timeslice_ms * 1000000ull;
+	if (!lx->cfg.virtual_time) {
+		next = hk_next_deadline(lx->k);
+		know = hk_now_ns(lx->k);
+		if (next != UINT64_MAX)
+			wake = next <= know ? now : (now + (next - know) < wake ? now + (next - know) : wake);
+		if (lx->cfg.run_for_ns && lx->start_real_ns + lx->cfg.run_for_ns < wake)
+			wake = lx->start_real_ns + lx->cfg.run_for_ns;
+	}
+	if (wake == UINT64_MAX)
+		return UINT64_MAX;
+	return wake > now ? wake - now : 0;
+}
+
+static void wait_events(struct hk_linux *lx, uint64_t budget)
+{
+	struct __kernel_timespec ts = { .tv_sec = (long long)(budget / 1000000000ull),
+		                        .tv_nsec = (long long)(budget % 1000000000ull) };
+	struct io_uring_cqe *cqe;
+	int r;
+
+	r = io_uring_submit_and_wait_timeout(&lx->ring, &cqe, 1, budget == UINT64_MAX ? NULL : &ts, NULL);
+	if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
+		lx_report(lx, "io_uring wait failed: %s", strerror(-r));
+		lx->stop_requested = true;
+	}
+	process_completions(lx);
+}
+
+/* One turn: timers, preemption, input, scheduling; false when the run is over. */
+static bool turn(struct hk_linux *lx)
+{
+	uint64_t now = lx_mono_ns();
+
+	run_due_timers(lx);
+	lx_preempt_if_due(lx, now);
+	if (lx->stdin_enabled)
+		feed_stdin(lx);
+	lx_schedule(lx);
+	lx_check_stopped(lx);
+	if (lx->stop_requested || lx->panicked || hk_kernel_all_done(lx->k) || run_for_over(lx, now))
+		return false;
+	if (lx->cfg.virtual_time && !lx->running && hk_kernel_idle(lx->k)) {
+		if (virtual_skip(lx)) {
+			wait_events(lx, 0);
+			return true;
+		}
+		/* Nothing can ever happen but input or a signal: a virtual --run-for ends here. */
+		if (lx->cfg.run_for_ns && !lx->stdin_enabled)
+			return false;
+	}
+	wait_events(lx, wait_budget(lx, now));
+	return true;
+}
+
+static int exit_status(struct hk_linux *lx)
+{
+	int status = 0;
+
+	if (lx->panicked)
+		return 2;
+	for (size_t i = 0; i < lx->n_apps; i++) {
+		struct hk_process *p = lx->apps[i]->p;
+		enum hk_state st = hk_process_state(p);
+
+		if (st == HK_STATE_FAULTED ||
+		    (st == HK_STATE_TERMINATED && hk_process_has_completion_code(p) && hk_process_completion_code(p)))
+			status = 1;
+	}
+	return status;
+}
+
+void lx_shutdown_all(struct hk_linux *lx)
+{
+	for (size_t i = 0; i < lx->n_apps; i++)
+		if (lx->apps[i]->conn)
+			lx_conn_kill(lx, lx->apps[i]->conn);
+	lx->running = NULL;
+}
+
+void hk_linux_shutdown(struct hk_linux *lx)
+{
+	if (lx)
+		lx_shutdown_all(lx);
+}
+
+int hk_linux_run(struct hk_linux *lx)
+{
+	lx->start_real_ns = lx_mono_ns();
+	lx->start_virtual_ns = hk_now_ns(lx->k);
+	arm_signal(lx);
+	arm_stdin(lx);
+	while (turn(lx))
+		;
+	lx_shutdown_all(lx);
+	return exit_status(lx);
+}

@@ -1,0 +1,265 @@
+/* The supervisor's side of the trap channel: frames in, resumes out, single-CPU scheduling, deaths. */
+#include <errno.h>
+#include <inttypes.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hostkernel/core/trap_codec.h"
+#include "hostkernel/linux/backend_internal.h"
+
+static int send_frame(struct lx_conn *c, const struct tock_trap_frame *f)
+{
+	ssize_t n;
+
+	do
+		n = send(c->sock, f, sizeof(*f), MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(*f))
+		return 0;
+	/* The socket holds the one frame in flight, so any failure means the app is gone. */
+	c->eof = true;
+	return n < 0 ? -errno : -EIO;
+}
+
+static void send_resume(struct hk_linux *lx, struct lx_conn *c, const struct hk_resume *res)
+{
+	struct tock_trap_frame f;
+
+	if (hk_trap_encode(res, c->seq, &f) < 0)
+		return;
+	/* A failed send is not handled here: the pidfd reports the death and the fault policy applies. */
+	send_frame(c, &f);
+	(void)lx;
+}
+
+static void become_running(struct hk_linux *lx, struct lx_conn *c)
+{
+	c->state = LX_RUNNING;
+	c->slice_start_ns = lx_mono_ns();
+	lx->running = c;
+}
+
+void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resume *res)
+{
+	struct lx_app *app = hk_process_backend(p);
+	struct lx_conn *c = app ? app->conn : NULL;
+	uint8_t frame[sizeof(struct tock_trap_frame)];
+	bool was_preempted;
+
+	if (!c || c->state == LX_DEAD || c->state == LX_AWAIT_HELLO) {
+		if (app)
+			lx_fault(lx, app, "scheduled without a host process", 0, 0, -1);
+		return;
+	}
+	was_preempted = c->state == LX_PREEMPTED;
+	become_running(lx, c);
+	if (res->kind != HK_RESUME_CONTINUE) {
+		send_resume(lx, c, res);
+		return;
+	}
+	if (was_preempted && pidfd_send_signal(c->pidfd, SIGCONT, NULL, 0) < 0)
+		c->eof = true;
+	if (c->stash_valid) {
+		/* It trapped just as it was stopped: handle that trap now that it has the CPU. */
+		memcpy(frame, c->stash, sizeof(frame));
+		c->stash_valid = false;
+		c->refs++;
+		lx_handle_frame(lx, c, frame, sizeof(frame));
+		lx_conn_unref(lx, c);
+	}
+}
+
+void lx_schedule(struct hk_linux *lx)
+{
+	struct hk_resume res;
+	struct hk_process *p;
+
+	while (!lx->running && !lx->stop_requested && !lx->panicked) {
+		p = hk_schedule_next(lx->k, &res);
+		if (!p)
+			break;
+		lx_dispatch(lx, p, &res);
+	}
+}
+
+void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
+{
+	struct lx_conn *c = lx->running;
+	uint64_t slice = (uint64_t)lx->cfg.timeslice_ms * 1000000ull;
+
+	if (!c || c->state != LX_RUNNING || now - c->slice_start_ns < slice)
+		return;
+	pidfd_send_signal(c->pidfd, SIGSTOP, NULL, 0);
+	c->state = LX_PREEMPTED;
+	lx->running = NULL;
+	hk_process_preempted(lx->k, c->app->p);
+}
+
+static const char *access_name(uint64_t a)
+{
+	switch (a) {
+	case TOCK_ACCESS_READ: return "read";
+	case TOCK_ACCESS_WRITE: return "write";
+	case TOCK_ACCESS_EXEC: return "exec";
+	default: return "unknown access";
+	}
+}
+
+static void syscall_fault(struct hk_linux *lx, struct lx_app *app, const struct hk_trap_msg *m)
+{
+	uint32_t arch = (uint32_t)m->fault_arg[2];
+	int nr = (int)(uint32_t)m->fault_arg[0];
+	char *name = seccomp_syscall_resolve_num_arch(arch ? arch : SCMP_ARCH_NATIVE, nr);
+	char cause[160];
+
+	snprintf(cause, sizeof(cause), "forbidden Linux syscall %s (%d)", name ? name : "unknown", nr);
+	free(name);
+	lx_fault(lx, app, cause, m->fault_arg[1], 0, -1);
+}
+
+static void fault_frame(struct hk_linux *lx, struct lx_app *app, const struct hk_trap_msg *m)
+{
+	char cause[160];
+
+	switch (m->cause) {
+	case TOCK_FAULT_SYSCALL:
+		syscall_fault(lx, app, m);
+		return;
+	case TOCK_FAULT_MEMORY:
+		snprintf(cause, sizeof(cause), "memory access violation: %s at 0x%" PRIx64, access_name(m->fault_arg[2]),
+		         m->fault_arg[0]);
+		lx_fault(lx, app, cause, m->fault_arg[1], m->fault_arg[0], (int)(m->fault_arg[2] & 0xff));
+		return;
+	case TOCK_FAULT_ILLEGAL:
+		lx_fault(lx, app, m->fault_arg[2] == SIGFPE ? "arithmetic fault" : "illegal instruction", m->fault_arg[1],
+		         0, -1);
+		return;
+	case TOCK_FAULT_ABORT:
+	default:
+		lx_fault(lx, app, "aborted", m->fault_arg[1], 0, -1);
+		return;
+	}
+}
+
+static void malformed(struct hk_linux *lx, struct lx_app *app, const char *reason)
+{
+	char cause[160];
+
+	snprintf(cause, sizeof(cause), "malformed trap frame: %s", reason);
+	lx_fault(lx, app, cause, 0, 0, -1);
+}
+
+static void syscall_frame(struct hk_linux *lx, struct lx_conn *c, const struct hk_trap_msg *m)
+{
+	struct lx_app *app = c->app;
+	struct hk_resume res;
+
+	c->seq = m->seq;
+	switch (hk_syscall(lx->k, app->p, &m->syscall, &res)) {
+	case HK_SYSCALL_RESUME:
+		send_resume(lx, c, &res);
+		return;
+	case HK_SYSCALL_BLOCKED:
+	case HK_SYSCALL_ENDED:
+		/* Blocked: the scheduler answers later. Ended: the ops already ended it (or no answer is owed). */
+		if (c->state != LX_DEAD)
+			c->state = LX_PARKED;
+		if (lx->running == c)
+			lx->running = NULL;
+		lx_check_stopped(lx);
+		return;
+	}
+}
+
+void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, size_t len)
+{
+	struct lx_app *app = c->app;
+	struct hk_trap_msg m;
+	const char *why;
+
+	if (!app || c->state == LX_DEAD)
+		return;
+	if (hk_trap_decode(buf, len, &m, &why) < 0) {
+		malformed(lx, app, why);
+		return;
+	}
+	switch (m.kind) {
+	case TOCK_TRAP_HELLO:
+		if (c->state != LX_AWAIT_HELLO) {
+			malformed(lx, app, "a second HELLO");
+			return;
+		}
+		c->state = LX_PARKED;
+		hk_process_ready(lx->k, app->p);
+		return;
+	case TOCK_TRAP_FAULT:
+		fault_frame(lx, app, &m);
+		return;
+	case TOCK_TRAP_SYSCALL:
+		if (c->state == LX_PREEMPTED && !c->stash_valid) {
+			memcpy(c->stash, buf, sizeof(c->stash));
+			c->stash_valid = true;
+			return;
+		}
+		if (c->state != LX_RUNNING || lx->running != c) {
+			malformed(lx, app, "a syscall while not running");
+			return;
+		}
+		syscall_frame(lx, c, &m);
+		return;
+	default:
+		malformed(lx, app, "unexpected kind");
+		return;
+	}
+}
+
+/* "exit status 3", "killed by SIGSEGV". */
+static void death_reason(struct lx_conn *c, char *buf, size_t len)
+{
+	siginfo_t si;
+	const char *abbrev;
+
+	memset(&si, 0, sizeof(si));
+	if (c->reaped || waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
+		snprintf(buf, len, "host process ended");
+		return;
+	}
+	c->reaped = true;
+	if (si.si_code == CLD_EXITED) {
+		snprintf(buf, len, "exit status %d", si.si_status);
+		return;
+	}
+	abbrev = sigabbrev_np(si.si_status);
+	if (abbrev)
+		snprintf(buf, len, "killed by SIG%s%s", abbrev, si.si_code == CLD_DUMPED ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "killed by signal %d", si.si_status);
+}
+
+void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c)
+{
+	uint8_t buf[LX_RECV_BUF];
+	char why[96], cause[128];
+	ssize_t n;
+
+	c->exited = false;
+	/* A frame it sent just before dying (usually FAULT) says more than its exit status. */
+	for (int i = 0; i < 4 && c->state != LX_DEAD && !c->recv_armed && c->sock >= 0; i++) {
+		n = recv(c->sock, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+		if (n <= 0)
+			break;
+		lx_handle_frame(lx, c, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n);
+	}
+	if (c->state == LX_DEAD || !c->app)
+		return;
+	death_reason(c, why, sizeof(why));
+	snprintf(cause, sizeof(cause), "process died: %s", why);
+	lx_fault(lx, c->app, cause, 0, 0, -1);
+}

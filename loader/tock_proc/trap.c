@@ -1,0 +1,104 @@
+/* The runner's own trap-channel frames: handshake, sbrk for the RAM heap, exit-terminate, faults. */
+#include "loader/tock_proc/trap.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tock/abi.h"
+
+uint32_t tock_proc_trap_seq;
+
+void ldr_exit_group(int status)
+{
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
+int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5])
+{
+	struct tock_trap_frame f = {
+		.magic = TOCK_TRAP_MAGIC, .version = TOCK_TRAP_VERSION, .kind = kind, .seq = seq, .op = op,
+	};
+	ssize_t n;
+
+	if (arg)
+		memcpy(f.arg, arg, sizeof(f.arg));
+	do
+		n = write(TOCK_TRAP_FD, &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(f) ? 0 : -EPIPE;
+}
+
+int ldr_trap_recv(struct tock_trap_frame *ret_frame)
+{
+	ssize_t n;
+
+	do
+		n = read(TOCK_TRAP_FD, ret_frame, sizeof(*ret_frame));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(*ret_frame))
+		return -EPIPE;
+	if (ret_frame->magic != TOCK_TRAP_MAGIC || ret_frame->version != TOCK_TRAP_VERSION)
+		return -EPROTO;
+	return 0;
+}
+
+int ldr_trap_handshake(void)
+{
+	struct tock_trap_frame f;
+	int r = ldr_trap_send(TOCK_TRAP_HELLO, 0, 0, NULL);
+
+	if (r < 0)
+		return r;
+	r = ldr_trap_recv(&f);
+	if (r < 0)
+		return r;
+	return f.kind == TOCK_TRAP_START ? 0 : -EPROTO;
+}
+
+void ldr_trap_syscall(uint32_t class_id, const uint64_t in[4], uint64_t ret_r[4])
+{
+	uint64_t arg[5] = {in[0], in[1], in[2], in[3], 0};
+	uint32_t seq = ++tock_proc_trap_seq;
+	struct tock_trap_frame f;
+
+	if (ldr_trap_send(TOCK_TRAP_SYSCALL, seq, class_id, arg) < 0 || ldr_trap_recv(&f) < 0 ||
+	    f.kind != TOCK_TRAP_RETURN || f.seq != seq)
+		ldr_exit_group(1);
+	memcpy(ret_r, f.arg, 4 * sizeof(uint64_t));
+}
+
+uint64_t ldr_trap_sbrk(int64_t increment)
+{
+	uint64_t in[4] = {TOCK_MEMOP_SBRK, (uint64_t)increment, 0, 0}, r[4];
+
+	ldr_trap_syscall(TOCK_CLASS_MEMOP, in, r);
+	if ((uint32_t)r[0] != TOCK_RET_SUCCESS_U32 && (uint32_t)r[0] != TOCK_RET_SUCCESS)
+		return 0;
+	return (uint32_t)r[1];
+}
+
+void ldr_trap_exit(uint32_t code)
+{
+	uint64_t arg[5] = {TOCK_EXIT_TERMINATE, code, 0, 0, 0};
+	struct tock_trap_frame f;
+
+	/* A successful exit gets no answer: the supervisor ends us, or we see the channel close. */
+	if (ldr_trap_send(TOCK_TRAP_SYSCALL, ++tock_proc_trap_seq, TOCK_CLASS_EXIT, arg) == 0)
+		(void)ldr_trap_recv(&f);
+	ldr_exit_group((int)(code & 0xff));
+}
+
+void ldr_trap_fault(uint32_t cause, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t arg[5] = {a0, a1, a2, 0, 0};
+
+	(void)ldr_trap_send(TOCK_TRAP_FAULT, tock_proc_trap_seq + 1, cause, arg);
+	ldr_exit_group(128 + 11);
+}

@@ -1,0 +1,39 @@
+/* The runner's own use of the trap channel: HELLO/START, memop sbrk for the heap, exit, fault frames. */
+#ifndef TOCKHOST_LDR_TRAP_H
+#define TOCKHOST_LDR_TRAP_H
+
+#include <stdint.h>
+
+#include "tock/trap_frame.h"
+
+/*
+ * Sequence counter shared by every SYSCALL frame the process sends: exported (-rdynamic) so that
+ * apps/libtock (which imports it weakly) numbers its frames from the same counter.
+ */
+extern uint32_t tock_proc_trap_seq;
+
+/* Send one frame on TOCK_TRAP_FD; 0 or -errno. Async-signal-safe. */
+int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5]);
+
+/* Receive one frame and check magic/version; 0 or -errno (-EPIPE when the channel closed). */
+int ldr_trap_recv(struct tock_trap_frame *ret_frame);
+
+/* Send HELLO and wait for START. 0 or -errno. */
+int ldr_trap_handshake(void);
+
+/* One SYSCALL round trip that must be answered by RETURN; fills r[0..3]. Never returns on a broken channel. */
+void ldr_trap_syscall(uint32_t class_id, const uint64_t in[4], uint64_t ret_r[4]);
+
+/* memop sbrk(increment): the previous break, or 0 when the kernel refused. */
+uint64_t ldr_trap_sbrk(int64_t increment);
+
+/* exit-terminate with this completion code; never returns. */
+__attribute__((noreturn)) void ldr_trap_exit(uint32_t code);
+
+/* Send one FAULT frame (from a signal handler) and end the process. Async-signal-safe. */
+__attribute__((noreturn)) void ldr_trap_fault(uint32_t cause, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* exit_group without going through glibc's exit machinery. */
+__attribute__((noreturn)) void ldr_exit_group(int status);
+
+#endif

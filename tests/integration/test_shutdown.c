@@ -1,0 +1,149 @@
+/* Integration tests: preemption of a spinning app, --run-for, and clean SIGTERM/SIGINT shutdown. */
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "th_suite.h"
+
+#define MAX_DESCENDANTS 64
+
+/* 13. an app that never yields does not starve hello; --run-for ends the run with status 0. */
+START_TEST(test_spinner_preempted)
+{
+	struct th_result r;
+	struct th_fault f[1];
+
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--run-for", "2", th_app("spinner"), th_app("hello")));
+	th_expect_clean(&r);
+	th_expect(&r, th_has_line(r.out, "[spinner] spinning"), "spinner never ran");
+	th_expect(&r, th_has_line(r.out, "[hello] Hello from Tock on tockhost!"), "hello starved by spinner");
+	th_expect(&r, th_count(r.out, "[hello] ") == 2, "hello did not finish");
+	th_expect(&r, th_faults(r.err, "spinner", f, 1) == 0, "spinner faulted: %s", f[0].cause);
+	th_expect(&r, r.exit_code == 0, "exit status %d, want 0 (--run-for expiry)", r.exit_code);
+	th_result_free(&r);
+}
+END_TEST
+
+/* A process identity that survives pid reuse: pid plus start time (field 22 of /proc/pid/stat). */
+struct proc_id {
+	pid_t pid;
+	unsigned long long start;
+};
+
+/* Read state and start time of pid; false if it no longer exists. */
+static bool proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may contain spaces */
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 ret_state, ret_start) != 2)
+		return false;
+	return true;
+}
+
+/* Append every descendant of pid (children via /proc/pid/task/N/children, recursively). */
+static void collect_descendants(pid_t pid, struct proc_id *ids, size_t *n)
+{
+	char pattern[64];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "/proc/%d/task/*/children", (int)pid);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "re");
+		int child;
+		char state;
+
+		while (f && *n < MAX_DESCENDANTS && fscanf(f, "%d", &child) == 1) {
+			ids[*n].pid = child;
+			if (proc_stat(child, &state, &ids[*n].start)) {
+				(*n)++;
+				collect_descendants(child, ids, n);
+			}
+		}
+		if (f)
+			fclose(f);
+	}
+	globfree(&g);
+}
+
+/* Descendants recorded before shutdown that still run afterwards (killed here so none outlive us). */
+static size_t count_survivors(const struct proc_id *ids, size_t n)
+{
+	size_t alive = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char state;
+		unsigned long long start;
+
+		if (proc_stat(ids[i].pid, &state, &start) && start == ids[i].start && state != 'Z') {
+			alive++;
+			kill(ids[i].pid, SIGKILL);
+		}
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		; /* orphans re-parented to us (we are a subreaper) */
+	return alive;
+}
+
+static const int shutdown_signals[] = { SIGTERM, SIGINT };
+
+/* 14. SIGTERM / SIGINT: the supervisor exits 0 and takes every app process with it. */
+START_TEST(test_signal_shutdown)
+{
+	int sig = shutdown_signals[_i];
+	struct th_proc p;
+	struct th_result r;
+	struct proc_id ids[MAX_DESCENDANTS];
+	size_t n = 0, survivors;
+	bool started;
+
+	/* Orphaned app processes get re-parented to this test, so we can see and kill them. */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	/* spinner never ends on its own, so only the signal can end this run. */
+	ck_assert_int_eq(th_start(&p, TH_ARGS(TH_RUN, th_app("blink_timer"), th_app("spinner")), NULL), 0);
+	started = th_wait_stdout(&p, "[blink_timer] blinking every") && th_wait_stdout(&p, "[spinner] spinning\n");
+	collect_descendants(p.pid, ids, &n);
+	kill(p.pid, sig);
+	th_finish(&p, &r);
+	survivors = count_survivors(ids, n);
+	th_expect(&r, started, "apps did not start");
+	th_expect(&r, n >= 2, "found %zu app processes under the supervisor, want >= 2", n);
+	th_expect_clean(&r);
+	th_expect(&r, r.exit_code == 0, "exit status %d after %s, want 0", r.exit_code, strsignal(sig));
+	th_expect(&r, survivors == 0, "%zu app processes outlived the supervisor", survivors);
+	th_result_free(&r);
+}
+END_TEST
+
+static Suite *shutdown_suite(void)
+{
+	Suite *s = suite_create("integration-shutdown");
+	TCase *tc = th_tcase("shutdown");
+
+	tcase_add_test(tc, test_spinner_preempted);
+	tcase_add_loop_test(tc, test_signal_shutdown, 0, TH_ARRAY_SIZE(shutdown_signals));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return th_run_suite(shutdown_suite());
+}
