@@ -35,6 +35,7 @@ extern const struct hk_driver_ops capsule_alarm_ops; /* self = struct capsule_al
 
 /* frequency_hz 0 means CAPSULE_ALARM_DEFAULT_HZ. NULL on allocation failure. */
 struct capsule_alarm *capsule_alarm_new(struct hk_kernel *k, uint32_t driver, uint32_t frequency_hz);
-void capsule_alarm_free(struct capsule_alarm *a); /* accepts NULL; cancels its timer */
+/* Accepts NULL. Cancels its kernel timer, so call it before freeing the kernel. */
+void capsule_alarm_free(struct capsule_alarm *a);
 
 #endif

@@ -24,8 +24,13 @@
  * malloc to the RAM heap, sends HELLO, waits for START, then - on the app stack in RAM - runs the
  * app's DT_INIT and init_array (sandboxed) and main(1, {APP_NAME}, {}). main's return and exit()
  * end in exit-terminate (SYSCALL class 6, r0 = 0, r1 = status) after the app's fini_array and a
- * flush of stdio. Exit status of the runner itself: 2 = bad usage or load failure (message on
- * stderr, before HELLO), 1 = trap channel broken, 139 = after a FAULT frame.
+ * flush of stdio. The runner itself sends SYSCALL frames only for memop sbrk (its malloc grows the
+ * RAM heap that way, after START); it and apps/libtock number frames from one shared counter
+ * (tock_proc_trap_seq), so seq rises by one per SYSCALL. Death by SIGSYS without a FAULT frame means
+ * a foreign-arch (int 0x80) or x32 syscall (the filter kills those outright). The host environment
+ * is wiped (only TZ is kept, so localtime() needs no file access). Exit status of the runner itself:
+ * 2 = bad usage or load failure (message on stderr, before HELLO), 1 = trap channel broken,
+ * 139 = after a FAULT frame.
  */
 #include <errno.h>
 #include <fcntl.h>

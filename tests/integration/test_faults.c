@@ -92,20 +92,38 @@ struct memory_case {
 	const char *alt_prefix;    /* or with this (NULL: no alternative) */
 	const char *access;        /* address line access kind, NULL: not checked */
 	enum region where;         /* where the reported address must lie */
+	const char *printed;       /* app line announcing the address ("...%p"), NULL: none */
 };
 
 static const struct memory_case memory_cases[] = {
-	{ "wild_write", "memory access violation: write at 0x10", NULL, "write", ANYWHERE },
-	{ "flash_write", "memory access violation: write at 0x", NULL, "write", IN_FLASH },
-	{ "grant_touch", "memory access violation: read at 0x", NULL, "read", IN_RAM },
-	{ "stack_overflow", "memory access violation: ", "process died: ", NULL, ANYWHERE },
-	{ "bad_frame", "malformed trap frame", NULL, NULL, ANYWHERE },
-	{ "bad_class", "invalid syscall class 9", NULL, NULL, ANYWHERE },
+	{ "wild_write", "memory access violation: write at 0x10", NULL, "write", ANYWHERE, NULL },
+	{ "flash_write", "memory access violation: write at 0x", NULL, "write", IN_FLASH,
+	  "flash_write: about to write to flash at 0x%" SCNx64 },
+	{ "grant_touch", "memory access violation: read at 0x", NULL, "read", IN_RAM,
+	  "grant_touch: about to read the grant region at 0x%" SCNx64 },
+	{ "stack_overflow", "memory access violation: ", "process died: ", NULL, ANYWHERE, NULL },
+	{ "bad_frame", "malformed trap frame", NULL, NULL, ANYWHERE, NULL },
+	{ "bad_class", "invalid syscall class 9", NULL, NULL, ANYWHERE, NULL },
 };
 
 static bool starts_with(const char *s, const char *prefix)
 {
 	return prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The address an app announced before touching it (flash_write, grant_touch). */
+static uint64_t printed_address(const struct th_result *r, const char *app, const char *format)
+{
+	struct th_lines l;
+	uint64_t address = 0;
+	bool found = false;
+
+	th_app_lines(r->out, app, &l);
+	for (size_t i = 0; i < l.n && !found; i++)
+		found = sscanf(l.v[i], format, &address) == 1;
+	th_lines_free(&l);
+	th_expect(r, found, "%s did not announce its target address", app);
+	return address;
 }
 
 /* 7. memory and protocol faults: the right cause, the right address, the stop policy applied. */
@@ -119,6 +137,7 @@ START_TEST(test_memory_fault)
 
 	th_run(&r, NULL, TH_ARGS(TH_RUN, "--fault-policy", "stop", th_app(c->app)));
 	th_expect_clean(&r);
+	expect_no_escape(&r);
 	th_expect(&r, th_loaded(r.err, c->app, ld, 2) == 1, "%s: want one loaded line", c->app);
 	th_expect(&r, th_faults(r.err, c->app, f, 2) == 1, "%s: want exactly one fault report", c->app);
 	th_expect(&r, starts_with(f[0].cause, c->cause_prefix) || starts_with(f[0].cause, c->alt_prefix),
@@ -137,6 +156,9 @@ START_TEST(test_memory_fault)
 	if (c->where == IN_RAM) /* the grant region is the top of the RAM block */
 		th_expect(&r, f[0].address >= ld[0].ram_start && f[0].address < ld[0].ram_end,
 			  "grant_touch: %#" PRIx64 " is not in the RAM block", f[0].address);
+	if (c->printed)
+		th_expect(&r, printed_address(&r, c->app, c->printed) == f[0].address,
+			  "%s: fault address is not the one the app touched", c->app);
 	th_expect(&r, th_process_events(r.err, c->app, "stopped after fault", stopped, 2) == 1,
 		  "%s: want one 'stopped after fault'", c->app);
 	th_expect(&r, r.exit_code == 1, "%s: exit status %d, want 1", c->app, r.exit_code);

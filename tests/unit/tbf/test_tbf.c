@@ -76,6 +76,18 @@ static void mk_one_tlv(struct tb *b, uint32_t arg)
 
 #define ONE_TLV(type, len) (((uint32_t)(type) << 16) | (len))
 
+/* Permissions with count 2 but a TLV one byte short of 2 + 2 * 16. */
+static void mk_perm_one_short(struct tb *b, uint32_t arg)
+{
+	uint8_t perms[34] = { 2, 0 };
+
+	(void)arg;
+	tb_begin(b);
+	tb_tlv(b, TBF_TLV_PERMISSIONS, perms, 33);
+	tb_end_header(b);
+	tb_finish(b);
+}
+
 static void mk_unknown_overrun(struct tb *b, uint32_t arg)
 {
 	mk_one_tlv(b, ONE_TLV(0x8001, 4));
@@ -262,6 +274,8 @@ static const struct bad_case bad_cases[] = {
 	  "at most 255" },
 	{ "permissions count 3 of 2", mk_perm_count, 3, NOCUT, PARSE, -EINVAL, "permissions count", STD_PERMS + 4,
 	  "3 permissions need 50 bytes" },
+	{ "permissions one byte short", mk_perm_one_short, 0, NOCUT, PARSE, -EINVAL, "permissions count", 20,
+	  "2 permissions need 34 bytes, the TLV has 33" },
 	{ "permissions count 0xffff", mk_perm_count, 0xffff, NOCUT, PARSE, -EINVAL, "permissions count",
 	  STD_PERMS + 4, NULL },
 	{ "permissions count 65", mk_perm_count, 65, NOCUT, PARSE, -EINVAL, "permissions count", STD_PERMS + 4,
