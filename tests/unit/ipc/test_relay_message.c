@@ -41,7 +41,8 @@ static uint64_t id_of(struct hk_process *p)
 /* The receiver allows the whole allowlist buffer holding these ids (n of them). */
 static void set_allowlist(const uint64_t *ids, size_t n)
 {
-	memcpy(list_host, ids, n * sizeof(uint64_t));
+	if (n > 0)
+		memcpy(list_host, ids, n * sizeof(uint64_t));
 	ck_assert_uint_eq(hk_fake_allow_ro(w, recv_p, RM, 1, list_addr, n * sizeof(uint64_t)).r0,
 	                  TOCK_RET_SUCCESS_U32_U32);
 }
@@ -57,7 +58,8 @@ static struct hk_fake_ret send_to(struct hk_process *from, uint64_t to, const vo
 
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_uint_le(len, MSG_MAX);
-	memcpy(buf, bytes, len);
+	if (len > 0)
+		memcpy(buf, bytes, len);
 	ck_assert_uint_eq(hk_fake_allow_ro(w, from, RM, 0, msg_addr, len).r0, TOCK_RET_SUCCESS_U32_U32);
 	return hk_fake_command(w, from, RM, 0x20, ipc_identifier_low(to), ipc_identifier_high(to));
 }
