@@ -89,6 +89,7 @@ static int setup_signals(struct hk_linux *lx)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGCHLD); /* only consulted when the kernel (or valgrind) has no pidfds */
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
 	lx->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -153,6 +154,7 @@ void hk_linux_free(struct hk_linux *lx)
 		sigemptyset(&mask);
 		sigaddset(&mask, SIGINT);
 		sigaddset(&mask, SIGTERM);
+		sigaddset(&mask, SIGCHLD);
 		sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	}
 	free(lx);

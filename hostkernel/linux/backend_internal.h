@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <liburing.h>
@@ -118,6 +119,8 @@ int lx_conn_spawn(struct hk_linux *lx, struct lx_app *app, struct lx_conn **ret,
 void lx_conn_kill(struct hk_linux *lx, struct lx_conn *c); /* SIGKILL, reap, unmap, close; may free c */
 void lx_conn_unref(struct hk_linux *lx, struct lx_conn *c);
 void lx_conn_free(struct lx_conn *c);
+int lx_conn_signal(struct lx_conn *c, int sig);                  /* via the pidfd when there is one */
+int lx_conn_waitid(struct lx_conn *c, siginfo_t *si, int options); /* P_PIDFD, or P_PID without pidfds */
 
 /* event_loop.c */
 void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c);

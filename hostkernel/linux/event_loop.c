@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,7 +44,7 @@ void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c)
 		c->recv_armed = true;
 		c->refs++;
 	}
-	if (!c->poll_armed && !c->exited && (sqe = get_sqe(lx))) {
+	if (!c->poll_armed && !c->exited && c->pidfd >= 0 && (sqe = get_sqe(lx))) {
 		io_uring_prep_poll_add(sqe, c->pidfd, POLLIN);
 		io_uring_sqe_set_data(sqe, &c->poll_op);
 		c->poll_armed = true;
@@ -100,6 +102,20 @@ static void on_recv(struct hk_linux *lx, struct lx_conn *c, int res)
 	lx_arm_conn(lx, c);
 }
 
+/* Without pidfds, SIGCHLD says some child changed state: find which exited (leaving it to reap). */
+static void check_children(struct hk_linux *lx)
+{
+	siginfo_t si;
+
+	for (size_t i = 0; i < lx->n_apps; i++) {
+		struct lx_conn *c = lx->apps[i]->conn;
+
+		if (c && c->pidfd < 0 && !c->reaped && lx_conn_waitid(c, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid != 0)
+			c->exited = true;
+	}
+}
+
 static void on_cqe(struct hk_linux *lx, struct io_uring_cqe *cqe)
 {
 	struct lx_op *op = io_uring_cqe_get_data(cqe);
@@ -122,10 +138,12 @@ static void on_cqe(struct hk_linux *lx, struct io_uring_cqe *cqe)
 		return;
 	case LX_OP_SIGNAL:
 		lx->signal_armed = false;
-		if (cqe->res == (int)sizeof(struct signalfd_siginfo))
+		if (cqe->res == (int)sizeof(struct signalfd_siginfo) &&
+		    ((struct signalfd_siginfo *)lx->signal_buf)->ssi_signo != SIGCHLD)
 			lx->stop_requested = true;
 		else
-			arm_signal(lx);
+			check_children(lx);
+		arm_signal(lx);
 		return;
 	case LX_OP_STDIN:
 		lx->stdin_armed = false;

@@ -74,8 +74,11 @@ void lx_listener_notify(struct hk_process_listener *self, struct hk_kernel *k, h
                         enum hk_process_event event)
 {
 	struct hk_linux *lx = (struct hk_linux *)((char *)self - offsetof(struct hk_linux, listener));
-	struct hk_process *p;
+	struct hk_process *p = hk_process_lookup(k, pid);
 
+	/* A partial console line belongs before the report that ends its process. */
+	if (p && hk_process_backend(p) && event != HK_EVENT_STARTED)
+		lx_console_flush(lx, hk_process_backend(p));
 	switch (event) {
 	case HK_EVENT_FAULTED:
 		p = hk_process_lookup(k, pid);

@@ -225,7 +225,10 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	c->sock = sv[0];
 	sv[0] = -1;
 	c->pidfd = pidfd_open(pid, 0);
-	if (c->pidfd < 0) {
+	if (c->pidfd < 0 && errno == ENOSYS) {
+		/* No pidfds (e.g. under valgrind): SIGCHLD via the signalfd and plain pids instead. */
+		c->pidfd = -1;
+	} else if (c->pidfd < 0) {
 		r = -errno;
 		*ret_why = "pidfd_open failed";
 		kill(pid, SIGKILL);
@@ -275,17 +278,35 @@ int lx_conn_spawn(struct hk_linux *lx, struct lx_app *app, struct lx_conn **ret,
 	return 0;
 }
 
+int lx_conn_signal(struct lx_conn *c, int sig)
+{
+	if (c->reaped)
+		return -ESRCH;
+	if (c->pidfd >= 0)
+		return pidfd_send_signal(c->pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+	return kill(c->pid, sig) < 0 ? -errno : 0;
+}
+
+int lx_conn_waitid(struct lx_conn *c, siginfo_t *si, int options)
+{
+	int r;
+
+	memset(si, 0, sizeof(*si));
+	do
+		r = c->pidfd >= 0 ? waitid(P_PIDFD, (id_t)c->pidfd, si, options) : waitid(P_PID, (id_t)c->pid, si, options);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
 /* Reap the host process (it is dead or dying); idempotent. */
 static void reap(struct lx_conn *c)
 {
 	siginfo_t si;
 
-	if (c->reaped || c->pidfd < 0)
+	if (c->reaped)
 		return;
-	pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
-	memset(&si, 0, sizeof(si));
-	while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0 && errno == EINTR)
-		;
+	lx_conn_signal(c, SIGKILL);
+	lx_conn_waitid(c, &si, WEXITED);
 	c->reaped = true;
 }
 

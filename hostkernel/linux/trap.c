@@ -64,7 +64,7 @@ void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resu
 		send_resume(lx, c, res);
 		return;
 	}
-	if (was_preempted && pidfd_send_signal(c->pidfd, SIGCONT, NULL, 0) < 0)
+	if (was_preempted && lx_conn_signal(c, SIGCONT) < 0)
 		c->eof = true;
 	if (c->stash_valid) {
 		/* It trapped just as it was stopped: handle that trap now that it has the CPU. */
@@ -96,7 +96,7 @@ void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
 
 	if (!c || c->state != LX_RUNNING || now - c->slice_start_ns < slice)
 		return;
-	pidfd_send_signal(c->pidfd, SIGSTOP, NULL, 0);
+	lx_conn_signal(c, SIGSTOP);
 	c->state = LX_PREEMPTED;
 	lx->running = NULL;
 	hk_process_preempted(lx->k, c->app->p);
@@ -226,8 +226,7 @@ static void death_reason(struct lx_conn *c, char *buf, size_t len)
 	siginfo_t si;
 	const char *abbrev;
 
-	memset(&si, 0, sizeof(si));
-	if (c->reaped || waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
+	if (c->reaped || lx_conn_waitid(c, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
 		snprintf(buf, len, "host process ended");
 		return;
 	}

@@ -38,7 +38,7 @@ static const struct image_case image_cases[] = {
 	{ "empty.tbf", EMPTY, NULL, -1 },
 	{ "truncated.tbf", TRUNCATED, NULL, -1 },
 	{ "checksum.tbf", CHECKSUM, "checksum", TBF_CHECKSUM_OFF },
-	{ "tlv_length.tbf", TLV_LENGTH, "length", -1 },
+	{ "tlv_length.tbf", TLV_LENGTH, "length", TBF_FIRST_TLV_OFF + 2 },
 	{ "version.tbf", VERSION, "version", TBF_VERSION_OFF },
 	{ "elf_byte.tbf", ELF_BYTE, "sha", -1 },
 };
@@ -196,6 +196,7 @@ START_TEST(test_bad_image)
 		th_expect(&r, strstr(line, want) != NULL, "%s: want '%s'", c->file, want);
 	}
 	th_expect(&r, th_has_line(r.out, "[hello] Hello from Tock on tockhost!"), "%s: hello did not run", c->file);
+	th_expect(&r, r.exit_code == 1, "%s: exit status %d, want 1 (an app did not load)", c->file, r.exit_code);
 	th_expect(&r, strncmp(r.out, "[hello] ", 8) == 0 && th_count(r.out, "\n") == th_count(r.out, "\n[hello] ") + 1,
 		  "%s: stdout has lines from something other than hello", c->file);
 	th_lines_free(&l);
@@ -219,6 +220,7 @@ START_TEST(test_bad_images_mixed)
 	th_expect(&r, th_count(r.err, trunc) == 1 && th_count(r.err, vers) == 1, "each bad image once");
 	th_expect(&r, th_has_line(r.out, "[hello] Hello from Tock on tockhost!"), "hello did not run");
 	th_expect(&r, th_has_line(r.out, "[rng_app] rng_app done"), "rng_app did not run");
+	th_expect(&r, r.exit_code == 1, "exit status %d, want 1 (apps did not load)", r.exit_code);
 	th_result_free(&r);
 	th_tmpdir_cleanup();
 }

@@ -221,54 +221,6 @@ START_TEST(test_console_echo)
 }
 END_TEST
 
-/* 17. --help documents every option; --version works; an unknown option fails with a usage hint. */
-START_TEST(test_help)
-{
-	static const char *const options[] = { "--board", "--virtual-time", "--fault-policy", "--stdin-app",
-					       "--run-for", "--no-color", "--quiet", "--help", "--version",
-					       "panic", "stop", "restart" };
-	struct th_result r;
-
-	th_run(&r, NULL, TH_ARGS("--help"));
-	th_expect_clean(&r);
-	th_expect(&r, r.exit_code == 0, "--help exit status %d", r.exit_code);
-	for (size_t i = 0; i < TH_ARRAY_SIZE(options); i++)
-		th_expect(&r, strstr(r.out, options[i]) != NULL, "--help does not mention %s", options[i]);
-	th_result_free(&r);
-
-	th_run(&r, NULL, TH_ARGS("--version"));
-	th_expect_clean(&r);
-	th_expect(&r, r.exit_code == 0 && strstr(r.out, "tockhost") != NULL, "--version");
-	th_result_free(&r);
-}
-END_TEST
-
-static const char *const bad_cli[][4] = {
-	{ "run", "--no-such-option", "HELLO", NULL },
-	{ "--no-such-option", NULL },
-	{ "run", "--fault-policy", "sometimes", "HELLO" },
-	{ "run", "--run-for", "soon", "HELLO" },
-	{ "run", NULL }, /* no app */
-};
-
-START_TEST(test_bad_cli)
-{
-	const char *args[5] = { 0 };
-	struct th_result r;
-	const char *hint;
-
-	for (size_t i = 0; i < 4 && bad_cli[_i][i]; i++)
-		args[i] = strcmp(bad_cli[_i][i], "HELLO") == 0 ? th_app("hello") : bad_cli[_i][i];
-	th_run(&r, NULL, args);
-	th_expect_clean(&r);
-	th_expect(&r, r.exit_code != 0, "bad command line %zu accepted", (size_t)_i);
-	hint = strcasestr(r.err, "usage") ? "usage" : strstr(r.err, "--help") ? "--help" : NULL;
-	th_expect(&r, hint != NULL, "no usage hint on stderr");
-	th_expect(&r, strstr(r.out, "[hello]") == NULL, "an app ran despite a bad command line");
-	th_result_free(&r);
-}
-END_TEST
-
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("integration-run");
@@ -281,8 +233,6 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_simple, 0, TH_ARRAY_SIZE(simple_cases));
 	tcase_add_test(tc, test_exit_code);
 	tcase_add_test(tc, test_console_echo);
-	tcase_add_test(tc, test_help);
-	tcase_add_loop_test(tc, test_bad_cli, 0, TH_ARRAY_SIZE(bad_cli));
 	suite_add_tcase(s, tc);
 	return s;
 }

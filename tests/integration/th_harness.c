@@ -322,6 +322,8 @@ void th_finish(struct th_proc *p, struct th_result *ret)
 	ret->term_signal = WIFSIGNALED(p->status) ? WTERMSIG(p->status) : 0;
 	p->out = (struct th_buf){ 0 };
 	p->err = (struct th_buf){ 0 };
+	if (getenv("TH_VERBOSE"))
+		th_dump("run", ret);
 }
 
 void th_run(struct th_result *ret, const char *stdin_data, const char *const *args)

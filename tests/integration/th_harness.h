@@ -67,7 +67,10 @@ int th_start(struct th_proc *p, const char *const *args, const char *stdin_data)
 /* Pump I/O until stdout contains `needle`; false if the process ended or the guard fired first. */
 bool th_wait_stdout(struct th_proc *p, const char *needle);
 
-/* Pump I/O until the process exits (or the guard fires and kills it); fill *ret and release *p. */
+/*
+ * Pump I/O until the process exits (or the guard fires and kills it); fill *ret and release *p.
+ * With TH_VERBOSE set in the environment every run is dumped to stderr (for debugging the suite).
+ */
 void th_finish(struct th_proc *p, struct th_result *ret);
 
 /* th_start + th_finish; fails the test when the supervisor cannot be started. */

@@ -16,9 +16,12 @@ returncode_t libtocksync_ipc_relay_request_client_send_request(uint64_t ipc_id, 
                                                                size_t response_len, size_t* received_len)
 {
 	yield_waitfor_return_t up;
-	returncode_t ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
+	returncode_t ret;
 
 	*received_len = 0;
+	if (libtock_ipc_relay_request_client_busy())
+		return RETURNCODE_EALREADY; /* an async request owns RO 0 / RW 0 */
+	ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
 	if (ret == RETURNCODE_SUCCESS)
 		ret = libtock_ipc_relay_request_set_readwrite_allow(response_buf, response_len);
 	if (ret == RETURNCODE_SUCCESS)

@@ -1,6 +1,13 @@
 /* IPC Relay Request async API: allows around each step, upcalls relayed to the app's callbacks. */
 #include "ipc_relay_request.h"
 
+/*
+ * True from a successful async send until its response upcall. The buffers of that transaction
+ * stay allowed on RO 0 / RW 0, which every other call here would replace, so they refuse with
+ * EALREADY instead (the kernel would refuse anyway, but only after the allows had been swapped).
+ */
+static bool client_in_flight;
+
 static void unallow_both(void)
 {
 	libtock_ipc_relay_request_set_readonly_allow(NULL, 0);
@@ -12,6 +19,7 @@ static void client_response_upcall(int status, int len, int unused, void* opaque
 	libtock_ipc_relay_request_client_response_received cb = (libtock_ipc_relay_request_client_response_received)opaque;
 
 	(void)unused;
+	client_in_flight = false;
 	unallow_both(); /* the transaction is over: both buffers are the app's again */
 	cb(tock_status_to_returncode((statuscode_t)status), (size_t)(uint32_t)len);
 }
@@ -33,8 +41,11 @@ returncode_t libtock_ipc_relay_request_client_send_request(libtock_ipc_relay_req
                                                            uint64_t ipc_id, uint8_t* request_buf, size_t request_len,
                                                            uint8_t* response_buf, size_t response_len)
 {
-	returncode_t ret = libtock_ipc_relay_request_set_upcall_client_response_received(client_response_upcall, (void*)cb);
+	returncode_t ret;
 
+	if (client_in_flight)
+		return RETURNCODE_EALREADY; /* re-subscribing now would also drop its queued response */
+	ret = libtock_ipc_relay_request_set_upcall_client_response_received(client_response_upcall, (void*)cb);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
 	ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
@@ -44,7 +55,14 @@ returncode_t libtock_ipc_relay_request_client_send_request(libtock_ipc_relay_req
 		ret = libtock_ipc_relay_request_command_client_send_request(ipc_id);
 	if (ret != RETURNCODE_SUCCESS)
 		unallow_both();
+	else
+		client_in_flight = true;
 	return ret;
+}
+
+bool libtock_ipc_relay_request_client_busy(void)
+{
+	return client_in_flight;
 }
 
 returncode_t libtock_ipc_relay_request_client_cancel_request(void)
@@ -82,6 +100,8 @@ static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, 
 	returncode_t ret;
 
 	*request_len = 0;
+	if (client_in_flight)
+		return RETURNCODE_EALREADY;
 	ret = libtock_ipc_relay_request_set_readwrite_allow(request_buf, capacity);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
@@ -113,8 +133,11 @@ returncode_t libtock_ipc_relay_request_server_get_next_request_from(uint64_t ipc
 
 returncode_t libtock_ipc_relay_request_server_send_response(uint8_t* response_buf, size_t response_len)
 {
-	returncode_t ret = libtock_ipc_relay_request_set_readonly_allow(response_buf, response_len);
+	returncode_t ret;
 
+	if (client_in_flight)
+		return RETURNCODE_EINVAL; /* a client transaction rules out a server one (the kernel's answer) */
+	ret = libtock_ipc_relay_request_set_readonly_allow(response_buf, response_len);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
 	/* The response is copied to the client inside the command. */

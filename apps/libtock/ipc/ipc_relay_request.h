@@ -28,6 +28,12 @@ bool libtock_ipc_relay_request_exists(void);
 returncode_t libtock_ipc_relay_request_client_send_request(libtock_ipc_relay_request_client_response_received cb,
                                                            uint64_t ipc_id, uint8_t* request_buf, size_t request_len,
                                                            uint8_t* response_buf, size_t response_len);
+/*
+ * True while a request sent with client_send_request awaits its callback. Meanwhile every other
+ * call of this API (and of libtock-sync's) that would re-allow the transaction's buffers fails
+ * with EALREADY (send_response: EINVAL) and leaves them in place.
+ */
+bool libtock_ipc_relay_request_client_busy(void);
 /* Abort the outstanding request: the callback then runs with RETURNCODE_ECANCEL. EINVAL if none. */
 returncode_t libtock_ipc_relay_request_client_cancel_request(void);
 
