@@ -173,7 +173,8 @@ static void process_completions(struct hk_linux *lx)
 	for (size_t i = 0; i < lx->n_apps; i++) {
 		struct lx_conn *c = lx->apps[i]->conn;
 
-		if (c && c->exited) {
+		/* Its socket first: a FAULT frame sent just before exit must win over "process died". */
+		if (c && c->exited && !c->recv_armed) {
 			c->refs++;
 			lx_handle_exit(lx, c);
 			lx_conn_unref(lx, c);
