@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "board/app_load.h"
+#include "board/board_ipc.h"
 #include "capsules/alarm.h"
 #include "capsules/console.h"
 #include "capsules/rng.h"
@@ -23,6 +24,7 @@ struct board {
 	struct capsule_console *console;
 	struct capsule_alarm *alarm;
 	struct capsule_rng *rng;
+	struct board_ipc *ipc;
 	struct board_app_file *files;
 	int n_files;
 	int load_failures;
@@ -112,13 +114,8 @@ static int setup_capsules(struct board *b)
 		if (r < 0)
 			return r;
 	}
-	/*
-	 * IPC capsules go here: the registries (string name 0xA0000, package name 0xA0001), Relay
-	 * Request 0xA0010, Relay Message 0xA0011 and Share 0xA0020, each with a [drivers] key in
-	 * board_config.c. Those needing privileges get them from b->caps (process_state for the
-	 * process-state callback, process_info for package names, memory_map for Share).
-	 */
-	return 0;
+	/* IPC capsules (registries, Relay Request, Relay Message); the privileged ones get b->caps. */
+	return board_ipc_setup(b->k, &b->caps, c, &b->ipc);
 }
 
 static struct ldr_layout_params layout_params(const struct board_config *c, const struct tbf_info *info)
@@ -233,6 +230,7 @@ static void teardown(struct board *b)
 	capsule_console_free(b->console);
 	capsule_rng_free(b->rng);
 	hk_kernel_free(b->k);
+	board_ipc_free(b->ipc); /* after the kernel: their process listeners live until then */
 	hk_linux_free(b->lx);
 	for (int i = 0; i < b->n_files; i++)
 		board_app_file_release(&b->files[i]);

@@ -24,6 +24,10 @@ void board_config_defaults(struct board_config *ret)
 		.console = { true, TOCK_DRIVER_CONSOLE },
 		.alarm = { true, TOCK_DRIVER_ALARM },
 		.rng = { true, TOCK_DRIVER_RNG },
+		.ipc_registry_string_name = { true, TOCK_DRIVER_IPC_REGISTRY_STRING_NAME },
+		.ipc_registry_package_name = { true, TOCK_DRIVER_IPC_REGISTRY_PACKAGE_NAME },
+		.ipc_relay_request = { true, TOCK_DRIVER_IPC_RELAY_REQUEST },
+		.ipc_relay_message = { true, TOCK_DRIVER_IPC_RELAY_MESSAGE },
 	};
 }
 
@@ -123,6 +127,10 @@ static const struct key_def keys[] = {
 	{ "drivers", "console", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(console) },
 	{ "drivers", "alarm", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(alarm) },
 	{ "drivers", "rng", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(rng) },
+	{ "drivers", "ipc_registry_string_name", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_registry_string_name) },
+	{ "drivers", "ipc_registry_package_name", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_registry_package_name) },
+	{ "drivers", "ipc_relay_request", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_relay_request) },
+	{ "drivers", "ipc_relay_message", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_relay_message) },
 };
 
 bool board_config_known_section(const char *name)
@@ -311,7 +319,15 @@ int board_config_check(const struct board_config *c, struct board_config_error *
 	const struct {
 		const char *name;
 		const struct board_driver_setting *s;
-	} d[] = { { "console", &c->console }, { "alarm", &c->alarm }, { "rng", &c->rng } };
+	} d[] = {
+		{ "console", &c->console },
+		{ "alarm", &c->alarm },
+		{ "rng", &c->rng },
+		{ "ipc_registry_string_name", &c->ipc_registry_string_name },
+		{ "ipc_registry_package_name", &c->ipc_registry_package_name },
+		{ "ipc_relay_request", &c->ipc_relay_request },
+		{ "ipc_relay_message", &c->ipc_relay_message },
+	};
 
 	if (ret_err)
 		ret_err->line = 0;

@@ -35,6 +35,8 @@ struct board_config {
 	uint32_t grant_size;
 	/* [drivers] */
 	struct board_driver_setting console, alarm, rng;
+	struct board_driver_setting ipc_registry_string_name, ipc_registry_package_name;
+	struct board_driver_setting ipc_relay_request, ipc_relay_message;
 };
 
 /* One error with enough context for `tockhost: FILE:LINE: message`. */

@@ -447,14 +447,11 @@ static const struct {
 	{ "terminated by the kernel", END_KERNEL_TERMINATE },
 };
 
-static void end_process(struct hk_process **pp, enum end_kind kind, uint32_t short_id)
+static void end_process(struct hk_process **pp, enum end_kind kind)
 {
 	switch (kind) {
 	case END_FAULT_STOP:
-		hk_fake_fault(w, *pp, "test");
-		break;
-	case END_FAULT_RESTART:
-		/* A restart-policy twin of *pp: spawned fresh so the policy differs. */
+	case END_FAULT_RESTART: /* the policy was chosen at spawn: two transitions, faulted then restarted */
 		hk_fake_fault(w, *pp, "test");
 		break;
 	case END_EXIT:
@@ -467,7 +464,6 @@ static void end_process(struct hk_process **pp, enum end_kind kind, uint32_t sho
 		ck_assert_int_eq(hk_process_terminate(hk_fake_kernel(w), *pp, 0), 0);
 		break;
 	}
-	(void)short_id;
 }
 
 START_TEST(test_sender_gone_upcall)
@@ -478,7 +474,7 @@ START_TEST(test_sender_gone_upcall)
 	struct hk_fake_upcall up;
 
 	set_allowlist((const uint64_t[]){ id_of(other_p), gone }, 2);
-	end_process(&sender, kind, 0);
+	end_process(&sender, kind);
 	up = test_upcall(w, recv_p, RM, 1);
 	ck_assert_upcall(up, TOCK_ERR_NODEVICE, ipc_identifier_low(gone), ipc_identifier_high(gone));
 	ck_assert_uint_ne(ipc_identifier_high(gone), 0);
