@@ -164,4 +164,48 @@ int hk_process_listener_register(struct hk_kernel *k, const struct hk_cap_proces
 const uint8_t *hk_process_package_name(struct hk_kernel *k, const struct hk_cap_process_info *cap, hk_pid pid,
                                        size_t *ret_len);
 
+
+/* ---- shared memory regions (IPC Share; every call needs the memory-map capability) ---- */
+
+/*
+ * A region is kernel-owned memory (its own host memfd), mapped into processes inside their share
+ * window (tock/trap_frame.h), never part of anyone's RAM. Region ids are kernel-wide, from 1,
+ * never reused. The board's MPU model (kernel config) decides which sizes exist and how many
+ * regions a process may have mapped. Allows never point into a share window (they must lie in
+ * the process's own RAM or flash), so a share can never overlap an allowed buffer (the upstream
+ * prototype rule) and no capsule ever holds a view of memory that revocation could pull away.
+ * When a process ends or restarts, the kernel destroys the regions it owns (revoking them from
+ * everyone) and forgets its mappings before the process-state listeners run.
+ */
+
+/*
+ * Create a zero-filled region of `size` bytes owned by `owner` and map it read-write there.
+ * 0 with *ret_region, *ret_address; -EPERM (bad capability), -ESRCH (owner not alive), -EINVAL
+ * (size 0 or not expressible by the MPU model), -E2BIG (larger than HK_SHARE_MAX_SIZE), -ENOSPC
+ * (owner's MPU regions or share window used up), -ENOMEM (host memory).
+ */
+#define HK_SHARE_MAX_SIZE (16ull << 20)
+int hk_share_create(struct hk_kernel *k, const struct hk_cap_memory_map *cap, hk_pid owner, uint64_t size,
+                    uint32_t *ret_region, uint64_t *ret_address);
+/*
+ * Map region into live pid (read-only unless writable). 0 with *ret_address; -EPERM, -ESRCH,
+ * -ENOENT (no such region), -EEXIST (already mapped in pid), -ENOSPC, -ENOMEM.
+ */
+int hk_share_map(struct hk_kernel *k, const struct hk_cap_memory_map *cap, uint32_t region, hk_pid pid,
+                 bool writable, uint64_t *ret_address);
+/* Unmap region from pid: 0, -EPERM, -ENOENT (not mapped there). A later access by pid faults. */
+int hk_share_unmap(struct hk_kernel *k, const struct hk_cap_memory_map *cap, uint32_t region, hk_pid pid);
+/* Revoke region from every process at once and free it: 0, -EPERM, -ENOENT. */
+int hk_share_destroy(struct hk_kernel *k, const struct hk_cap_memory_map *cap, uint32_t region);
+
+struct hk_share_region_info {
+	hk_pid owner;
+	uint64_t size;     /* as created */
+	uint32_t mappings; /* processes it is mapped into, the owner included */
+};
+/* 0 and *ret filled, or -ENOENT. */
+int hk_share_region_get(struct hk_kernel *k, uint32_t region, struct hk_share_region_info *ret);
+/* The address region is mapped at in pid: 0, or -ENOENT (not mapped there). */
+int hk_share_address(struct hk_kernel *k, uint32_t region, hk_pid pid, uint64_t *ret_address, bool *ret_writable);
+
 #endif

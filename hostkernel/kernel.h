@@ -100,11 +100,30 @@ struct hk_platform_ops {
 	/* Syscall filter (Tock's SyscallFilter): 0 to allow, else the ErrorCode to fail with.
 	 * Called for subscribe, command and the allows; may be NULL. */
 	uint32_t (*syscall_filter)(void *ctx, struct hk_process *p, uint32_t class_id, uint32_t driver, uint32_t number);
+
+	/*
+	 * Shared regions (capsule.h hk_share_*). May all be NULL: creating a region then fails with
+	 * -ENOMEM. The core calls them only with page-multiple lengths and page-aligned addresses
+	 * inside TOCK_SHARE_WINDOW (tock/trap_frame.h).
+	 * share_create: new zero-filled memory of len bytes; *ret_handle is the backend's. 0 or -errno.
+	 * share_map: make [addr, addr+len) of live p that memory, read-only unless writable, before p
+	 *   runs app code again. 0 or -errno.
+	 * share_unmap: remove that mapping; `ending`: p's host process is about to be killed, only
+	 *   forget it. Never fails.
+	 * share_destroy: revoke the memory for every process at once (a later access faults), then
+	 *   free it. Never fails.
+	 */
+	int (*share_create)(void *ctx, uint64_t len, void **ret_handle);
+	int (*share_map)(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool writable);
+	void (*share_unmap)(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool ending);
+	void (*share_destroy)(void *ctx, void *handle);
 };
 
 struct hk_kernel_config {
 	uint32_t upcall_queue_depth; /* 0 = Tock's 10 */
 	bool virtual_time;
+	uint32_t mpu_model;   /* enum hk_mpu_kind (core/mpu_model.h): 0 = cortex-m */
+	uint32_t mpu_regions; /* regions per process incl. flash + RAM; 0 = the model's own count */
 };
 
 struct hk_kernel *hk_kernel_new(const struct hk_kernel_config *cfg, const struct hk_platform_ops *ops, void *ctx);
@@ -171,5 +190,21 @@ struct hk_process_stats {
 	uint64_t app_break;
 };
 void hk_process_get_stats(const struct hk_process *p, struct hk_process_stats *ret);
+
+/* ---- shared regions (ipcctl, tests) ---- */
+/* The board's MPU model name ("cortex-m", ...). */
+const char *hk_share_mpu_name(struct hk_kernel *k);
+/* MPU regions pid uses (flash + RAM + mapped shares) and may use. -ESRCH if pid is not alive. */
+int hk_share_usage(struct hk_kernel *k, hk_pid pid, uint32_t *ret_used, uint32_t *ret_total);
+struct hk_share_mapping_info {
+	uint32_t region;
+	hk_pid owner, pid; /* pid == owner: the owner's own mapping */
+	uint64_t size, address, length;
+	bool writable;
+};
+/* Iterate every mapping of every region: start with *cursor = 0. */
+bool hk_share_mapping_next(struct hk_kernel *k, size_t *cursor, struct hk_share_mapping_info *ret);
+/* Regions alive now (for leak checks). */
+size_t hk_share_region_count(struct hk_kernel *k);
 
 #endif

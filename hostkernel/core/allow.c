@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
+#include "hostkernel/core/trace.h"
 
 /* [addr, addr+len) inside [ram_start, limit), not wrapping, not touching the guard. */
 bool hk_core_in_app_ram(const struct hk_process *p, uint64_t addr, uint64_t len, uint64_t limit)
@@ -219,5 +220,7 @@ int hk_copy_allow(struct hk_kernel *k, uint32_t driver, hk_pid src, uint32_t src
 		memmove(to.ptr + dst_offset, from.ptr + src_offset, n);
 	if (ret_copied)
 		*ret_copied = n;
+	if (k->tracer)
+		hk_trace_copy(k, driver, src, dst, n, from.len - src_offset);
 	return 0;
 }

@@ -19,6 +19,9 @@ struct hk_cap_memory_map {
 	uint8_t unused;
 };
 
+struct hk_tracer;
+struct hk_share_table;
+
 struct hk_driver_entry {
 	uint32_t num;
 	const struct hk_driver_ops *ops;
@@ -105,6 +108,8 @@ struct hk_kernel {
 	struct hk_timer *timers; /* sorted by deadline, FIFO among equals */
 
 	struct hk_process_listener *listeners;
+	struct hk_share_table *shares; /* share.c; NULL until the first region */
+	struct hk_tracer *tracer; /* NULL: tracing off (trace.h); every trace point tests it first */
 	struct hk_cap_process_state cap_state;
 	struct hk_cap_process_info cap_info;
 	struct hk_cap_memory_map cap_memory;

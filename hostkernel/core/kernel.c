@@ -5,6 +5,8 @@
 
 #include "hostkernel/board_caps.h"
 #include "hostkernel/core/core.h"
+#include "hostkernel/core/share.h"
+#include "hostkernel/core/trace.h"
 
 #define HK_DEFAULT_QUEUE_DEPTH 10u
 
@@ -32,6 +34,7 @@ void hk_kernel_free(struct hk_kernel *k)
 {
 	if (!k)
 		return;
+	hk_core_share_free(k);
 	for (size_t i = 0; i < k->n_procs; i++) {
 		struct hk_process *p = k->procs[i];
 
@@ -112,6 +115,9 @@ int hk_process_listener_register(struct hk_kernel *k, const struct hk_cap_proces
 
 void hk_core_notify(struct hk_kernel *k, hk_pid pid, hk_pid new_pid, enum hk_process_event ev)
 {
+	/* Traced first: the listeners' consequences (a client's NODEVICE upcall) follow the cause. */
+	if (k->tracer)
+		hk_trace_state(k, pid, new_pid, (enum hk_trace_state_change)ev);
 	for (struct hk_process_listener *l = k->listeners; l; l = l->next)
 		l->notify(l, k, pid, new_pid, ev);
 }

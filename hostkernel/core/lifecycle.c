@@ -4,12 +4,15 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
+#include "hostkernel/core/share.h"
+#include "hostkernel/core/trace.h"
 
 /* Everything the incarnation owned in the kernel goes: queue, grants (with allow/subscribe tables). */
 static void teardown(struct hk_process *p)
 {
 	hk_core_queue_clear(p);
 	hk_core_grants_free(p);
+	hk_core_share_process_gone(p->kernel, p); /* revoked before the memory can be reused */
 	p->allow_high_water = p->has_memory ? p->mem.ram_start : 0;
 	p->on_cpu = false;
 	p->ready = false;
@@ -133,6 +136,8 @@ int hk_process_stop(struct hk_kernel *k, struct hk_process *p)
 	p->stopped_from = p->state;
 	p->state = HK_STATE_STOPPED;
 	p->on_cpu = false;
+	if (k->tracer)
+		hk_trace_state(k, p->pid, p->pid, HK_TRACE_STOPPED);
 	return 0;
 }
 
@@ -145,5 +150,7 @@ int hk_process_resume(struct hk_kernel *k, struct hk_process *p)
 		return -EALREADY;
 	p->state = p->stopped_from;
 	p->on_cpu = false;
+	if (k->tracer)
+		hk_trace_state(k, p->pid, p->pid, HK_TRACE_RESUMED);
 	return 0;
 }

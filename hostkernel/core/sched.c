@@ -4,6 +4,7 @@
 
 #include "hostkernel/core/core.h"
 #include "hostkernel/core/core_ext.h"
+#include "hostkernel/core/trace.h"
 
 static void run(struct hk_process *p)
 {
@@ -22,6 +23,8 @@ static void deliver_upcall(struct hk_process *p, const struct hk_upcall_entry *e
 	ret->arg[4] = e->appdata;
 	p->n_delivered++;
 	run(p);
+	if (p->kernel->tracer)
+		hk_trace_upcall(p->kernel, p, e->driver, e->slot, e->a0, e->a1, e->a2, false, false);
 }
 
 /* A syscall that arrived while it was being stopped: handle it now that it runs again. */
@@ -76,6 +79,8 @@ bool hk_sched_take(struct hk_kernel *k, struct hk_process *p, struct hk_resume *
 		hk_core_set_return(ret, e.a0, e.a1, e.a2, 0);
 		p->n_delivered++;
 		run(p);
+		if (k->tracer)
+			hk_trace_upcall(k, p, e.driver, e.slot, e.a0, e.a1, e.a2, e.fn == 0, true);
 		return true;
 	default:
 		return false;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
+#include "hostkernel/core/trace.h"
 
 void hk_core_set_return(struct hk_resume *ret, uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3)
 {
@@ -111,6 +112,9 @@ static enum hk_syscall_result do_exit(struct hk_kernel *k, struct hk_process *p,
 	}
 }
 
+static enum hk_syscall_result dispatch(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
+                                       struct hk_resume *ret);
+
 enum hk_syscall_result hk_syscall(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
                                   struct hk_resume *ret)
 {
@@ -127,6 +131,19 @@ enum hk_syscall_result hk_syscall(struct hk_kernel *k, struct hk_process *p, con
 		return HK_SYSCALL_ENDED; /* not running: no answer is owed (backend contract) */
 	p->on_cpu = true;
 	p->n_syscalls++;
+	if (k->tracer) {
+		hk_pid pid = p->pid; /* an exit-restart changes it */
+		enum hk_syscall_result r = dispatch(k, p, sc, ret);
+
+		hk_trace_syscall(k, p, pid, sc, r, ret);
+		return r;
+	}
+	return dispatch(k, p, sc, ret);
+}
+
+static enum hk_syscall_result dispatch(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
+                                       struct hk_resume *ret)
+{
 	switch (sc->class_id) {
 	case TOCK_CLASS_YIELD:
 		return hk_core_yield(k, p, sc, ret);

@@ -44,9 +44,16 @@ int hk_trap_decode(const void *buf, size_t len, struct hk_trap_msg *ret, const c
 		ret->cause = (enum tock_fault_cause)f.op;
 		memcpy(ret->fault_arg, f.arg, sizeof(ret->fault_arg));
 		return 0;
+	case TOCK_TRAP_SHARE_DONE:
+		ret->kind = TOCK_TRAP_SHARE_DONE;
+		ret->share_status = f.op;
+		ret->share_address = f.arg[0];
+		return 0;
 	case TOCK_TRAP_START:
 	case TOCK_TRAP_RETURN:
 	case TOCK_TRAP_UPCALL:
+	case TOCK_TRAP_SHARE_MAP:
+	case TOCK_TRAP_SHARE_UNMAP:
 		return reject(ret_reason, "trap frame kind is not allowed from an app");
 	default:
 		return reject(ret_reason, "trap frame has an unknown kind");

@@ -10,11 +10,13 @@
 
 /* A validated frame from an app. */
 struct hk_trap_msg {
-	enum tock_trap_kind kind; /* HELLO, SYSCALL or FAULT only */
+	enum tock_trap_kind kind; /* HELLO, SYSCALL, FAULT or SHARE_DONE only */
 	uint32_t seq;
 	struct hk_syscall syscall;       /* SYSCALL: class_id = op (any value: the dispatcher faults unknown ones) */
 	enum tock_fault_cause cause;     /* FAULT */
 	uint64_t fault_arg[3];           /* FAULT: meaning per cause, see trap_frame.h */
+	uint32_t share_status;           /* SHARE_DONE: 0 or the runtime's errno */
+	uint64_t share_address;          /* SHARE_DONE: arg[0] */
 };
 
 /*

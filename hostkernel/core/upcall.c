@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
+#include "hostkernel/core/trace.h"
 
 static struct hk_upcall_entry *q_at(const struct hk_process *p, uint32_t i)
 {
@@ -110,6 +111,8 @@ int hk_upcall_schedule(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_
 	}
 	if (p->q_count == p->q_depth) {
 		p->n_dropped++;
+		if (k->tracer)
+			hk_trace_upcall_dropped(k, p, driver, slot);
 		return -ENOSPC;
 	}
 	*q_at(p, p->q_count) = e;

@@ -111,6 +111,8 @@ struct hk_fake_world *hk_fake_world_new(const struct hk_kernel_config *cfg)
 	w->ops = (struct hk_platform_ops){
 		.now_ns = op_now, .process_kill = op_kill, .process_spawn = op_spawn,
 		.panic = op_panic, .syscall_filter = op_filter,
+		.share_create = hk_fake_op_share_create, .share_map = hk_fake_op_share_map,
+		.share_unmap = hk_fake_op_share_unmap, .share_destroy = hk_fake_op_share_destroy,
 	};
 	w->k = hk_kernel_new(cfg ? cfg : &def, &w->ops, w);
 	if (!w->k) {
@@ -125,7 +127,8 @@ void hk_fake_world_free(struct hk_fake_world *w)
 {
 	if (!w)
 		return;
-	hk_kernel_free(w->k);
+	hk_kernel_free(w->k); /* destroys every shared region through the ops */
+	free(w->share_maps);
 	for (size_t i = 0; i < w->n_procs; i++) {
 		free(w->procs[i]->flash);
 		free(w->procs[i]->ram);

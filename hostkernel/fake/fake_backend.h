@@ -115,8 +115,11 @@ const struct hk_memory_map *hk_fake_memory_map(struct hk_fake_world *w, struct h
 uint64_t hk_fake_alloc(struct hk_fake_world *w, struct hk_process *p, size_t len);
 /* Copy `len` bytes into p's flash after the header (valid for RO allows, not RW). App address or 0. */
 uint64_t hk_fake_flash_alloc(struct hk_fake_world *w, struct hk_process *p, const void *data, size_t len);
-/* Host pointer to app range [addr, addr+len) of p's RAM or flash; NULL if not wholly inside one. */
+/* Host pointer to app range [addr, addr+len) of p's RAM, flash or a shared region mapped into p; NULL if
+ * not wholly inside one. */
 void *hk_fake_host_ptr(struct hk_fake_world *w, struct hk_process *p, uint64_t addr, size_t len);
+/* Only shared regions mapped into p (*ret_writable: mapped read-write; may be NULL). NULL if unmapped. */
+void *hk_fake_share_ptr(struct hk_fake_world *w, struct hk_process *p, uint64_t addr, size_t len, bool *ret_writable);
 /* A valid upcall function address in p's flash (distinct for each n < 64), for subscribe. */
 uint64_t hk_fake_upcall_fn(struct hk_fake_world *w, struct hk_process *p, unsigned n);
 

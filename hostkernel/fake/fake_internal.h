@@ -20,6 +20,14 @@ struct fake_proc {
 	uint32_t kills, spawns;
 };
 
+/* One shared region mapped into one fake process (fake_share.c). */
+struct fake_share_map {
+	struct hk_process *p;
+	void *handle;
+	uint64_t addr, len;
+	bool writable;
+};
+
 struct hk_fake_world {
 	struct hk_kernel *k;
 	struct hk_platform_ops ops;
@@ -32,8 +40,16 @@ struct hk_fake_world {
 	bool fail_next_spawn, panicked;
 	const char *panic_why;
 	char panic_buf[128];
+	struct fake_share_map *share_maps;
+	size_t n_share_maps, cap_share_maps;
 };
 
 struct fake_proc *hk_fake_fp(struct hk_process *p);
+
+/* fake_share.c: the platform's share ops */
+int hk_fake_op_share_create(void *ctx, uint64_t len, void **ret_handle);
+int hk_fake_op_share_map(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool writable);
+void hk_fake_op_share_unmap(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool ending);
+void hk_fake_op_share_destroy(void *ctx, void *handle);
 
 #endif

@@ -27,7 +27,7 @@ void *hk_fake_host_ptr(struct hk_fake_world *w, struct hk_process *p, uint64_t a
 		return m->ram_host + (addr - m->ram_start);
 	if (inside(m->flash_start, m->flash_end, addr, len))
 		return (void *)(uintptr_t)(m->flash_host + (addr - m->flash_start));
-	return NULL;
+	return hk_fake_share_ptr(w, p, addr, len, NULL);
 }
 
 uint64_t hk_fake_alloc(struct hk_fake_world *w, struct hk_process *p, size_t len)

@@ -22,10 +22,43 @@ enum tock_trap_kind {
 	TOCK_TRAP_HELLO = 1,   /* app -> sup: runner ready, about to wait for START */
 	TOCK_TRAP_SYSCALL = 2, /* app -> sup: op = class, arg[0..3] = r0..r3 */
 	TOCK_TRAP_FAULT = 3,   /* app -> sup: op = enum tock_fault_cause, see below */
+	TOCK_TRAP_SHARE_DONE = 8, /* app -> sup: a SHARE_MAP/UNMAP was carried out; seq echoes it, op = 0 or errno */
 	TOCK_TRAP_START = 16,  /* sup -> app: run the app (answer to HELLO) */
 	TOCK_TRAP_RETURN = 17, /* sup -> app: arg[0..3] = r0..r3 of the syscall return */
 	TOCK_TRAP_UPCALL = 18, /* sup -> app: arg[0] fn, arg[1..3] = a0..a2, arg[4] appdata */
+	TOCK_TRAP_SHARE_MAP = 19,   /* sup -> app: instruction, see "Share instructions" below */
+	TOCK_TRAP_SHARE_UNMAP = 20, /* sup -> app: instruction, see "Share instructions" below */
 };
+
+/*
+ * Share instructions (IPC Share, driver 0xA0020). The kernel maps a shared region into a process
+ * through that process's trusted runtime (tock-proc), never by itself:
+ *
+ *   SHARE_MAP    op = TOCK_SHARE_WRITABLE or 0, arg[0] = address, arg[1] = length (page multiple),
+ *                arg[2] = region id (informational); exactly one fd rides along as SCM_RIGHTS.
+ *                The runtime mmaps it MAP_SHARED|MAP_FIXED at the address, PROT_READ or
+ *                PROT_READ|PROT_WRITE (never EXEC), then closes the fd. A read-only grant's fd is
+ *                an O_RDONLY file description, so the host refuses any writable mapping of it.
+ *   SHARE_UNMAP  arg[0] = address, arg[1] = length: munmap it.
+ *
+ * After each instruction the runtime sends SHARE_DONE (seq = the instruction's seq, op = 0 or a
+ * positive errno, arg[0] = address) before anything else. The supervisor then checks the
+ * process's maps and fds (/proc) and faults it if they are not exactly what it instructed.
+ * Instructions arrive only while the app waits for an answer (RETURN/UPCALL/START excluded:
+ * never before START): they may precede any answer, so a runtime reads frames in a loop, carrying
+ * out instructions, until the answer comes. Instructions sent while the app is preempted are
+ * carried out at its next trap. Same frame layout and version as before: only processes that use
+ * Share ever see these kinds.
+ *
+ * The share window: every shared region a process maps lies in [START, START + SIZE), above any
+ * RAM block (RAM ends at or below 0x80000000) and below 4 GiB, so addresses fit the u32/u64
+ * command results. The SIZE bytes above the window stay unmapped in every app process, so a
+ * mapping whose start lies in the window and whose length is at most SIZE ends below 4 GiB:
+ * that is what the runner's seccomp filter checks.
+ */
+#define TOCK_SHARE_WINDOW_START 0x80000000ull
+#define TOCK_SHARE_WINDOW_SIZE 0x40000000ull
+#define TOCK_SHARE_WRITABLE 1u
 
 enum tock_fault_cause {
 	TOCK_FAULT_SYSCALL = 1, /* SIGSYS: arg[0] = Linux syscall nr, arg[1] = pc, arg[2] = arch */

@@ -1,0 +1,61 @@
+/* Control server internals shared by its files: the server and client structs, the socket setup. */
+#ifndef TOCKHOST_CONTROL_INTERNAL_H
+#define TOCKHOST_CONTROL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hostkernel/linux/backend_internal.h"
+#include "hostkernel/linux/control_protocol.h"
+#include "hostkernel/linux/control_server.h"
+
+#define PATH_MAX_CONTROL 256
+
+/*
+ * All control I/O is readiness-based: one-shot io_uring polls, then non-blocking recv/send from
+ * the loop. No kernel request ever holds a pointer into our buffers, so a client can be freed as
+ * soon as its polls have completed, and teardown needs no draining.
+ */
+enum ctl_what { CTL_ACCEPT = 1, CTL_READ, CTL_WRITE };
+
+/* An io_uring poll of the control server: user_data points at .op (kind LX_OP_CONTROL). */
+struct ctl_op {
+	struct lx_op op;
+	enum ctl_what what;
+};
+
+struct hk_control_client {
+	struct hk_control *srv;
+	int fd;
+	struct ctl_op rd_op, wr_op;
+	bool rd_armed, wr_armed;
+	bool closing;               /* closed() was called; freed once no poll is armed */
+	bool end_after_flush;
+	bool discarding;            /* inside an oversized request: skip to the newline */
+	unsigned busy;              /* handlers on the stack: do not free */
+	char in[CONTROL_MAX_REQUEST + 1];
+	size_t in_len;
+	char *out;
+	size_t out_head, out_len, out_cap; /* unsent bytes are out[out_head, out_head + out_len) */
+	uint64_t last_progress_ns;  /* last time its queue shrank (or became non-empty) */
+	void *data;
+	struct hk_control_client *next;
+};
+
+struct hk_control {
+	struct hk_linux *lx;
+	struct hk_control_handler handler;
+	int listen_fd;
+	char *path;
+	struct ctl_op accept_op;
+	bool accept_armed;
+	bool dirty; /* some client has output queued: flush before the loop sleeps */
+	struct hk_control_client *clients;
+	struct hk_control_stats stats;
+};
+
+/* control_socket.c: bind and listen (path NULL = default location). The fd, or -errno with *ret_why. */
+int lx_control_listen(const char *path, char **ret_path, const char **ret_why);
+
+#endif
