@@ -23,6 +23,15 @@ void tb_result_finish(struct tb_result *r)
 	figure_finish(&r->floor);
 }
 
+void tb_result_pair(struct tb_result *r, double subject_ns, double floor_ns)
+{
+	if (!(subject_ns > 0 && floor_ns > 0))
+		return; /* a failed half (NAN): the result already says why */
+	tb_samples_add(&r->subject.ns, subject_ns);
+	tb_samples_add(&r->floor.ns, floor_ns);
+	tb_samples_add(&r->ratio, subject_ns / floor_ns);
+}
+
 void tb_result_extra(struct tb_result *r, const char *key, double value)
 {
 	if (r->nextra < TB_MAX_EXTRA) {
@@ -78,20 +87,26 @@ static double ratio(double a, double b)
 	return a > 0 && b > 0 ? a / b : NAN;
 }
 
+/* The median of the paired per-rep ratios; the ratio of the medians when there are no pairs. */
+static double ratio_median(const struct tb_result *r)
+{
+	return r->ratio.n ? tb_samples_median(&r->ratio) : ratio(r->subject.median_ns, r->floor.median_ns);
+}
+
 static void table_row(FILE *f, const struct tb_result *r)
 {
 	char a[32], b[32], c[32], d[32], e[32], g[32];
 	const struct tb_figure *s = &r->subject, *fl = &r->floor;
 
 	if (r->error[0]) {
-		fprintf(f, "%-22s %-5s  FAILED: %s\n", s->label, r->unit, r->error);
+		fprintf(f, "%-24s %-5s  FAILED: %s\n", s->label, r->unit, r->error);
 		return;
 	}
-	fprintf(f, "%-22s %-5s %9s %9s | %-27s %9s %9s | %7s %7s", s->label, r->unit,
+	fprintf(f, "%-24s %-5s %9s %9s | %-25s %9s %9s | %7s %7s", s->label, r->unit,
 	        fmt_num(a, sizeof(a), display(r, s->median_ns)), fmt_num(b, sizeof(b), display(r, s->best_ns)),
 	        fl->label, fmt_num(c, sizeof(c), display(r, fl->median_ns)),
 	        fmt_num(d, sizeof(d), display(r, fl->best_ns)),
-	        fmt_num(e, sizeof(e), ratio(s->median_ns, fl->median_ns)),
+	        fmt_num(e, sizeof(e), ratio_median(r)),
 	        fmt_num(g, sizeof(g), ratio(s->best_ns, fl->best_ns)));
 	if (r->nextra)
 		fprintf(f, "  %s=%s", r->extra[0].key, fmt_num(a, sizeof(a), r->extra[0].value));
@@ -106,15 +121,15 @@ void tb_report_table(FILE *f, const struct tb_result *results, size_t count, boo
 		strcpy(u.release, "?");
 	fprintf(f, "tockbench (%s mode): every figure beside its floor, measured in the same run; "
 	        "host: %ld CPUs, Linux %s\n", quick ? "quick" : "full", sysconf(_SC_NPROCESSORS_ONLN), u.release);
-	fprintf(f, "%-22s %-5s %9s %9s | %-27s %9s %9s | %7s %7s  %s\n", "benchmark", "unit", "median", "best",
+	fprintf(f, "%-24s %-5s %9s %9s | %-25s %9s %9s | %7s %7s  %s\n", "benchmark", "unit", "median", "best",
 	        "floor", "median", "best", "x floor", "(best)", "note");
 	for (int i = 0; i < 136; i++)
 		fputc('-', f);
 	fputc('\n', f);
 	for (size_t i = 0; i < count; i++)
 		table_row(f, &results[i]);
-	fprintf(f, "x floor = time per operation / the floor's time per operation (for msg/s: floor rate / rate). "
-	        "best = minimum time (maximum rate).\n");
+	fprintf(f, "x floor = median over reps of (time per operation / the floor's, measured right before it); "
+	        "for msg/s: floor rate / rate.\n(best) = best / floor best. best = minimum time (maximum rate).\n");
 }
 
 static json_object *json_num(double v)
@@ -139,7 +154,7 @@ static json_object *json_figure(const struct tb_result *r, const struct tb_figur
 
 static json_object *json_result(const struct tb_result *r)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *samples;
 
 	json_object_object_add(o, "name", json_object_new_string(r->name));
 	json_object_object_add(o, "unit", json_object_new_string(r->unit));
@@ -151,8 +166,12 @@ static json_object *json_result(const struct tb_result *r)
 	}
 	json_object_object_add(o, "tockhost", json_figure(r, &r->subject));
 	json_object_object_add(o, "floor", json_figure(r, &r->floor));
-	json_object_object_add(o, "x_floor_median", json_num(ratio(r->subject.median_ns, r->floor.median_ns)));
+	json_object_object_add(o, "x_floor_median", json_num(ratio_median(r)));
 	json_object_object_add(o, "x_floor_best", json_num(ratio(r->subject.best_ns, r->floor.best_ns)));
+	samples = json_object_new_array();
+	for (size_t i = 0; i < r->ratio.n; i++)
+		json_object_array_add(samples, json_num(r->ratio.v[i]));
+	json_object_object_add(o, "x_floor_samples", samples);
 	for (unsigned i = 0; i < r->nextra; i++)
 		json_object_object_add(o, r->extra[i].key, json_num(r->extra[i].value));
 	return o;

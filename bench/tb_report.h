@@ -20,6 +20,8 @@ struct tb_result {
 	const char *unit; /* "ns", "us", "ms" (a time per operation) or "msg/s" (a rate) */
 	unsigned reps, iters; /* what one sample covers (iters operations) */
 	struct tb_figure subject, floor;
+	/* subject / floor of each rep, the two measured back to back: drift in machine load cancels out */
+	struct tb_samples ratio;
 	struct {
 		const char *key;
 		double value;
@@ -30,6 +32,8 @@ struct tb_result {
 
 /* Compute median/best of the figures that have samples. */
 void tb_result_finish(struct tb_result *r);
+/* Record one rep's pair: subject and floor in ns per operation (adds to both figures and to ratio). */
+void tb_result_pair(struct tb_result *r, double subject_ns, double floor_ns);
 void tb_result_extra(struct tb_result *r, const char *key, double value);
 void tb_result_fail(struct tb_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

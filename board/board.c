@@ -9,6 +9,7 @@
 
 #include "board/app_load.h"
 #include "board/board_ipc.h"
+#include "board/control.h"
 #include "capsules/alarm.h"
 #include "capsules/console.h"
 #include "capsules/rng.h"
@@ -25,6 +26,7 @@ struct board {
 	struct capsule_alarm *alarm;
 	struct capsule_rng *rng;
 	struct board_ipc *ipc;
+	struct board_control *control;
 	struct board_app_file *files;
 	int n_files;
 	int load_failures;
@@ -193,7 +195,9 @@ static int setup(struct board *b)
 	const struct board_config *c = &b->o->config;
 	struct hk_linux_config lcfg = {
 		.tock_proc_path = b->o->tock_proc_path,
-		.timeslice_ms = c->timeslice_ms,
+		.timeslice_ms = c->timeslice_ms ? c->timeslice_ms
+		                                : c->virtual_time ? BOARD_DEFAULT_VIRTUAL_TIMESLICE_MS
+		                                                  : BOARD_DEFAULT_TIMESLICE_MS,
 		.virtual_time = c->virtual_time,
 		.color = b->o->color,
 		.quiet = b->o->quiet,
@@ -221,9 +225,30 @@ static int setup(struct board *b)
 	return setup_capsules(b);
 }
 
+/* The control socket for ipcctl. Only an explicitly requested socket is essential to the run. */
+static int start_control(struct board *b)
+{
+	const char *why = NULL;
+	int r;
+
+	if (b->o->no_control_socket)
+		return 0;
+	r = board_control_new(b->lx, b->k, &b->o->config, b->o->control_socket, &b->control, &why);
+	if (r < 0) {
+		fprintf(stderr, "tockhost: %s control socket %s: %s (%s)\n", b->o->control_socket ? "cannot open the" :
+		        "warning: running without a", b->o->control_socket ? b->o->control_socket : "", why,
+		        strerror(-r));
+		return b->o->control_socket ? r : 0;
+	}
+	if (!b->o->quiet)
+		fprintf(stderr, "tockhost: control socket %s\n", board_control_path(b->control));
+	return 0;
+}
+
 static void teardown(struct board *b)
 {
 	/* App processes first (they reference kernel state), then capsules (the alarm cancels its timer), kernel, backend. */
+	board_control_free(b->control); /* its tracer and clients go before what they look at */
 	if (b->lx)
 		hk_linux_shutdown(b->lx);
 	capsule_alarm_free(b->alarm);
@@ -255,7 +280,7 @@ int board_run(const struct board_options *o)
 		fprintf(stderr, "tockhost: no app to run\n");
 		goto out;
 	}
-	if (check_stdin_app(&b) < 0)
+	if (check_stdin_app(&b) < 0 || start_control(&b) < 0)
 		goto out;
 	status = hk_linux_run(b.lx);
 	if (status == 0 && b.load_failures)

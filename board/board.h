@@ -13,6 +13,8 @@ struct board_options {
 	const char *stdin_app; /* NULL: stdin is not read */
 	uint64_t run_for_ns;   /* 0: no limit */
 	bool color, quiet;
+	const char *control_socket; /* --control-socket PATH; NULL = default location */
+	bool no_control_socket;     /* --no-control-socket */
 	char *const *app_paths;
 	int n_app_paths;
 };

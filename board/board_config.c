@@ -15,7 +15,7 @@ void board_config_defaults(struct board_config *ret)
 		.fault_policy = { .kind = HK_FAULT_RESTART_UP_TO, .max_restarts = BOARD_DEFAULT_FAULT_RESTARTS },
 		.upcall_queue_depth = BOARD_DEFAULT_UPCALL_QUEUE_DEPTH,
 		.virtual_time = false,
-		.timeslice_ms = BOARD_DEFAULT_TIMESLICE_MS,
+		.timeslice_ms = 0,
 		.alarm_frequency_hz = BOARD_DEFAULT_ALARM_HZ,
 		.ram_size = BOARD_DEFAULT_RAM_SIZE,
 		.ram_extra = 0,

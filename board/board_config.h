@@ -11,6 +11,8 @@
 #define BOARD_DEFAULT_FAULT_RESTARTS 3u
 #define BOARD_DEFAULT_UPCALL_QUEUE_DEPTH 10u
 #define BOARD_DEFAULT_TIMESLICE_MS 10u
+/* Under virtual time a real-time slice would let host load reorder apps; only a spinning app should hit this one. */
+#define BOARD_DEFAULT_VIRTUAL_TIMESLICE_MS 1000u
 #define BOARD_DEFAULT_ALARM_HZ 1000000u
 #define BOARD_DEFAULT_RAM_SIZE 65536u
 #define BOARD_DEFAULT_STACK_SIZE 16384u
@@ -26,7 +28,7 @@ struct board_config {
 	struct hk_fault_policy fault_policy;
 	uint32_t upcall_queue_depth;
 	bool virtual_time;
-	uint32_t timeslice_ms;
+	uint32_t timeslice_ms; /* 0 = default for the time mode (real 10 ms, virtual 1000 ms) */
 	uint32_t alarm_frequency_hz;
 	/* [memory] (bytes) */
 	uint32_t ram_size;  /* per-app RAM floor: max(TBF minimum RAM, this) */

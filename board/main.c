@@ -34,7 +34,10 @@ static const char usage[] =
 	"  --run-for SECONDS     stop cleanly after this long (virtual seconds with --virtual-time)\n"
 	"  --stdin-app NAME      feed stdin to the console reads of app NAME (otherwise stdin is not read)\n"
 	"  --no-color            never color the [app] prefixes (default: color when stdout is a TTY)\n"
-	"  --quiet               no 'loaded' messages\n"
+	"  --quiet               no 'loaded' or 'control socket' messages\n"
+	"  --control-socket PATH serve ipcctl on this Unix socket (default: $XDG_RUNTIME_DIR/tockhost/PID.sock,\n"
+	"                        else /tmp/tockhost-UID/PID.sock; the path is printed on stderr at start)\n"
+	"  --no-control-socket   no control socket (ipcctl cannot see this run)\n"
 	"  --help, --version\n"
 	"\n"
 	"Board file keys (unknown sections/keys and bad values are errors naming file and line):\n"
@@ -42,7 +45,8 @@ static const char usage[] =
 	"  fault_policy = restart:3      panic | stop | restart | restart:N (restart at most N times, then stop)\n"
 	"  upcall_queue_depth = 10       per-process upcall queue, 1..1024\n"
 	"  time = real                   real | virtual\n"
-	"  timeslice_ms = 10             a process that does not trap for this long is preempted\n"
+	"  timeslice_ms = 10             a process that does not trap for this long (real ms) is preempted;\n"
+	"                                default 10, or 1000 with virtual time so host load cannot reorder apps\n"
 	"  alarm_frequency_hz = 1000000  alarm tick frequency\n"
 	"  [memory]                      sizes in bytes, K/M suffixes allowed\n"
 	"  ram_size = 64K                per-app RAM floor: RAM = max(TBF minimum RAM, ram_size) + ram_extra\n"
@@ -74,6 +78,8 @@ enum {
 	OPT_STDIN_APP,
 	OPT_NO_COLOR,
 	OPT_QUIET,
+	OPT_CONTROL_SOCKET,
+	OPT_NO_CONTROL_SOCKET,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -87,6 +93,8 @@ static const struct option options[] = {
 	{ "stdin-app", required_argument, NULL, OPT_STDIN_APP },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "control-socket", required_argument, NULL, OPT_CONTROL_SOCKET },
+	{ "no-control-socket", no_argument, NULL, OPT_NO_CONTROL_SOCKET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -153,6 +161,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_STDIN_APP: cli->o.stdin_app = optarg; break;
 		case OPT_NO_COLOR: cli->no_color = true; break;
 		case OPT_QUIET: cli->o.quiet = true; break;
+		case OPT_CONTROL_SOCKET: cli->o.control_socket = optarg; break;
+		case OPT_NO_CONTROL_SOCKET: cli->o.no_control_socket = true; break;
 		case OPT_HELP: fputs(usage, stdout); return 1;
 		case OPT_VERSION: printf("tockhost %s\n", TOCKHOST_VERSION); return 1;
 		case OPT_RUN_FOR:

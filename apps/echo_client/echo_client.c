@@ -1,4 +1,4 @@
-/* echo_client: finds echo_server by package name, makes 1000 RPCs with distinct payloads and checks every echo byte for byte. */
+/* echo_client: finds echo_server by package name, makes 1000 RPCs and checks every echo byte for byte. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Shared by echo_server and echo_client: the server's package name and reading one's own package name from the TBF header. */
+/* Shared by the echo apps: the server's package name; reading one's own package name from the TBF header. */
 #pragma once
 
 #include <stddef.h>

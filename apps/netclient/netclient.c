@@ -1,4 +1,4 @@
-/* netclient: a client of netserver: opens a port, sends packets to a peer's port, prints what arrives, survives a server restart. */
+/* netclient: opens a port on netserver, sends packets to a peer's port, prints arrivals, survives server restarts. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +6,7 @@
 #include <libtock-sync/ipc/ipc_relay_request.h>
 #include <libtock-sync/services/alarm.h>
 #include <libtock/ipc/ipc_relay_message.h>
+#include <libtock/peripherals/syscalls/alarm_syscalls.h>
 #include <libtock/services/alarm.h>
 #include <libtock/tock.h>
 
@@ -27,11 +28,19 @@ static unsigned received; /* packets taken from the slice */
 static uint64_t allowlist[1];
 static streaming_process_slice_state_t slice;
 
+static uint32_t now_ms(void)
+{
+	uint32_t ticks = 0;
+
+	libtock_alarm_command_read(&ticks);
+	return libtock_alarm_ticks_to_ms(ticks);
+}
+
 static void server_gone(void)
 {
 	if (!connected)
 		return; /* already known (the failed request and the kernel's notice both tell us) */
-	printf("%s: server gone, rediscovering\n", CFG.name);
+	printf("%s: server gone at %lu ms, rediscovering\n", CFG.name, (unsigned long)now_ms());
 	connected = false;
 	port_open = false;
 }
@@ -149,8 +158,8 @@ static void connect_to_server(bool again)
 		if (status >= 0)
 			printf("%s: cannot open port %u: %s\n", CFG.name, CFG.port, net_status_name(status));
 	}
-	printf("%s: %s server 0x%llx, port %u open\n", CFG.name, again ? "back with" : "connected to",
-	       (unsigned long long)server_id, CFG.port);
+	printf("%s: %s server 0x%llx at %lu ms, port %u open\n", CFG.name, again ? "back with" : "connected to",
+	       (unsigned long long)server_id, (unsigned long)now_ms(), CFG.port);
 }
 
 /* Send packet number sent+1; if the server went away first, it is sent again after reconnecting. */

@@ -1,4 +1,4 @@
-/* netclient's per-instance settings: each client app (netclient_a, netclient_b) links netclient.c with its own config. */
+/* netclient's per-instance settings: each client app (netclient_a, netclient_b) defines its own. */
 #pragma once
 
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* Wire format between netserver and its clients: Relay Request commands/responses and the packets relayed into slices. */
+/* Wire format of netserver: Relay Request commands and responses, and the packets relayed into client slices. */
 #pragma once
 
 #include <stddef.h>

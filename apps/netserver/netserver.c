@@ -1,4 +1,4 @@
-/* netserver: the RFC's "Thread Network Server", simulated: ports and packets over Relay Request, delivery by Relay Message. */
+/* netserver: the RFC's Thread Network Server, simulated: ports and packets over Relay Request and Relay Message. */
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +28,6 @@ struct port_entry {
 };
 
 static struct port_entry ports[MAX_PORTS];
-static bool request_waiting;
 static bool beacon_due;
 static bool first_life;
 static unsigned deliveries;
@@ -178,7 +177,7 @@ static void crash(void)
 {
 	volatile int* null_pointer = NULL;
 
-	printf("netserver: simulating a crash after %u deliveries\n", deliveries);
+	printf("netserver: simulating a crash at %lu ms, after %u deliveries\n", (unsigned long)now_ms(), deliveries);
 	*null_pointer = 1;
 }
 
@@ -197,10 +196,10 @@ static void send_beacons(void)
 	}
 }
 
+/* Nothing to do here: the upcall's job is to end yield(), and the main loop then takes the request. */
 static void on_request_waiting(uint64_t client)
 {
 	(void)client;
-	request_waiting = true;
 }
 
 static void on_beacon_timer(uint32_t now, uint32_t scheduled, void* opaque)
@@ -226,20 +225,18 @@ int main(void)
 		printf("netserver: cannot start: %s\n", tock_strrcode(r));
 		return 1;
 	}
-	printf("netserver: up as %s%s\n", package, first_life ? "" : " (restarted)");
+	printf("netserver: up as %s at %lu ms%s\n", package, (unsigned long)now_ms(), first_life ? "" : " (restarted)");
 	libtock_alarm_repeating_every_ms(BEACON_PERIOD_MS, on_beacon_timer, NULL, &beacon_timer);
 	for (;;) {
-		/* The crash happens only here, between requests, so no client's request is half served. */
+		/* Always try: a "request waiting" upcall only says that one may be there. */
+		serve_requests();
+		yield(); /* until a request arrives or the beacon timer fires */
 		if (beacon_due) {
 			beacon_due = false;
+			/* The crash happens only here, between requests, so no client's request is half served. */
 			if (first_life && deliveries >= CRASH_AFTER_DELIVERIES)
 				crash();
 			send_beacons();
 		}
-		/* Always try: a "request waiting" upcall says only that one may be there. */
-		request_waiting = false;
-		serve_requests();
-		if (!beacon_due && !request_waiting)
-			yield();
 	}
 }

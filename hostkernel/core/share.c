@@ -182,7 +182,8 @@ int hk_share_create(struct hk_kernel *k, const struct hk_cap_memory_map *cap, hk
 		return err;
 	err = map_into(k, t, &r, p, true, ret_address);
 	if (err < 0) {
-		k->ops->share_destroy(k->ctx, r.handle);
+		if (k->ops->share_destroy)
+			k->ops->share_destroy(k->ctx, r.handle);
 		return err;
 	}
 	t->regions[t->n_regions++] = r;

@@ -74,6 +74,10 @@ static const struct hk_platform_ops linux_ops = {
 	.process_spawn = op_process_spawn,
 	.panic = op_panic,
 	.syscall_filter = op_syscall_filter,
+	.share_create = lx_op_share_create,
+	.share_map = lx_op_share_map,
+	.share_unmap = lx_op_share_unmap,
+	.share_destroy = lx_op_share_destroy,
 };
 
 const struct hk_platform_ops *hk_linux_platform_ops(void)

@@ -22,9 +22,12 @@ enum lx_op_kind {
 	LX_OP_PIDFD = 2,  /* exit of an incarnation */
 	LX_OP_SIGNAL = 3, /* signalfd read */
 	LX_OP_STDIN = 4,  /* stdin read */
+	LX_OP_CONTROL = 5, /* control socket poll (control_server.c) */
 };
 
 struct lx_conn;
+struct hk_control;
+struct lx_share_conn;
 struct lx_op {
 	enum lx_op_kind kind;
 	struct lx_conn *conn; /* RECV, PIDFD */
@@ -62,6 +65,7 @@ struct lx_conn {
 	struct lx_op recv_op, poll_op;
 	uint8_t recv_buf[LX_RECV_BUF];
 	struct lx_conn *next_dead; /* on lx->dead while requests drain */
+	struct lx_share_conn *share; /* share.c: expected mappings, unacknowledged instructions; NULL if none */
 };
 
 /* One loaded app: its image and layout, kept for restarts. */
@@ -109,6 +113,8 @@ struct hk_linux {
 	uint64_t detail_pc, detail_address;
 	int detail_access; /* -1: no address line */
 
+	struct hk_control *control; /* the control socket server, or NULL */
+
 	bool stop_requested;
 	bool panicked;
 	uint64_t start_real_ns, start_virtual_ns;
@@ -133,6 +139,20 @@ void lx_schedule(struct hk_linux *lx);                 /* hand the CPU out while
 void lx_preempt_if_due(struct hk_linux *lx, uint64_t now);
 void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, size_t len);
 void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c); /* its pidfd became readable */
+
+/* control_server.c: completions of its polls; send queued output before the loop sleeps */
+void lx_control_on_cqe(struct hk_linux *lx, struct lx_op *op, int res);
+void lx_control_flush(struct hk_linux *lx);
+
+/* share.c: the platform's share ops, and the trap-channel side of share instructions */
+int lx_op_share_create(void *ctx, uint64_t len, void **ret_handle);
+int lx_op_share_map(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool writable);
+void lx_op_share_unmap(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool ending);
+void lx_op_share_destroy(void *ctx, void *handle);
+void lx_share_conn_free(struct lx_share_conn *sc);
+void lx_share_answer_sent(struct lx_conn *c);                  /* a RETURN/UPCALL/START went out */
+bool lx_share_syscall_ok(struct hk_linux *lx, struct lx_conn *c); /* false: it skipped an instruction (faulted) */
+void lx_share_done(struct hk_linux *lx, struct lx_conn *c, uint32_t seq, uint32_t status); /* SHARE_DONE frame */
 
 /* report.c */
 void lx_report(struct hk_linux *lx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -163,7 +163,7 @@ static int out_append(struct hk_control_client *c, const char *data, size_t len)
 
 int hk_control_reply(struct hk_control_client *c, const char *line, size_t len)
 {
-	if (!c || c->closing)
+	if (!c || c->closing || c->end_after_flush)
 		return -EPIPE;
 	if (c->out_len + len > CONTROL_MAX_PENDING) {
 		/* It asks and never reads: holding more for it would let one client eat our memory. */
@@ -176,12 +176,14 @@ int hk_control_reply(struct hk_control_client *c, const char *line, size_t len)
 
 bool hk_control_stream(struct hk_control_client *c, const char *line, size_t len)
 {
-	if (!c || c->closing)
+	if (!c || c->closing || c->end_after_flush)
 		return false;
 	if (c->out_len + len > CONTROL_TRACE_HIGH_WATER) {
-		if (lx_mono_ns() - c->last_progress_ns > STALL_NS) {
+		if (lx_mono_ns() - c->last_progress_ns > STALL_NS && !c->end_after_flush) {
+			/* Not reading at all: drop it at the next flush (never from inside the tracer's loop). */
 			c->srv->stats.dropped_slow++;
-			close_client(c);
+			c->out_len = 0;
+			hk_control_client_end(c);
 		}
 		return false;
 	}
@@ -421,16 +423,18 @@ void hk_control_close(struct hk_control *ctl)
 	for (c = ctl->clients; c; c = c->next)
 		if (!c->closing && c->out_len)
 			try_send(c);
-	while (ctl->clients) {
-		c = ctl->clients;
+	/* No completion will be reaped any more and polls keep no pointer into c: free at once. */
+	while ((c = ctl->clients)) {
+		if (c->rd_armed)
+			cancel_poll(ctl->lx, &c->rd_op);
+		if (c->wr_armed)
+			cancel_poll(ctl->lx, &c->wr_op);
+		c->rd_armed = c->wr_armed = false;
 		c->busy = 0;
-		close_client(c);
-		/* No completion will be reaped any more: nothing in the kernel points into c. */
-		if (ctl->clients == c) {
-			ctl->clients = c->next;
-			free(c->out);
-			free(c);
-		}
+		if (c->closing)
+			maybe_free(c);
+		else
+			close_client(c); /* frees it */
 	}
 	if (ctl->accept_armed) {
 		cancel_poll(ctl->lx, &ctl->accept_op);

@@ -145,6 +145,9 @@ static void on_cqe(struct hk_linux *lx, struct io_uring_cqe *cqe)
 			check_children(lx);
 		arm_signal(lx);
 		return;
+	case LX_OP_CONTROL:
+		lx_control_on_cqe(lx, op, cqe->res);
+		return;
 	case LX_OP_STDIN:
 		lx->stdin_armed = false;
 		if (cqe->res > 0) {
@@ -238,6 +241,8 @@ static void wait_events(struct hk_linux *lx, uint64_t budget)
 	struct io_uring_cqe *cqe;
 	int r;
 
+	if (lx->control)
+		lx_control_flush(lx); /* trace events and replies queued during this turn */
 	r = io_uring_submit_and_wait_timeout(&lx->ring, &cqe, 1, budget == UINT64_MAX ? NULL : &ts, NULL);
 	if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
 		lx_report(lx, "io_uring wait failed: %s", strerror(-r));

@@ -36,6 +36,7 @@ void lx_conn_free(struct lx_conn *c)
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	c->flash_fd = c->ram_fd = c->sock = c->pidfd = -1;
+	lx_share_conn_free(c->share);
 	free(c);
 }
 

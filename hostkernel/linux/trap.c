@@ -36,6 +36,7 @@ static void send_resume(struct hk_linux *lx, struct lx_conn *c, const struct hk_
 		return;
 	/* A failed send is not handled here: the pidfd reports the death and the fault policy applies. */
 	send_frame(c, &f);
+	lx_share_answer_sent(c);
 	(void)lx;
 }
 
@@ -202,6 +203,13 @@ void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, si
 	case TOCK_TRAP_FAULT:
 		fault_frame(lx, app, &m);
 		return;
+	case TOCK_TRAP_SHARE_DONE:
+		if (c->state == LX_AWAIT_HELLO) {
+			malformed(lx, app, "SHARE_DONE before HELLO");
+			return;
+		}
+		lx_share_done(lx, c, m.seq, m.share_status);
+		return;
 	case TOCK_TRAP_SYSCALL:
 		if (c->state == LX_PREEMPTED && !c->stash_valid) {
 			memcpy(c->stash, buf, sizeof(c->stash));
@@ -212,7 +220,8 @@ void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, si
 			malformed(lx, app, "a syscall while not running");
 			return;
 		}
-		syscall_frame(lx, c, &m);
+		if (lx_share_syscall_ok(lx, c))
+			syscall_frame(lx, c, &m);
 		return;
 	default:
 		malformed(lx, app, "unexpected kind");

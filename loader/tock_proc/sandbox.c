@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <ucontext.h>
@@ -64,6 +65,44 @@ void ldr_sandbox_warm_glibc(void)
 	(void)rand();
 }
 
+/* Addresses whose bits above the window size equal the window start: [START, START + SIZE). */
+#define SHARE_WINDOW_MASK (~(TOCK_SHARE_WINDOW_SIZE - 1))
+_Static_assert((TOCK_SHARE_WINDOW_START & (TOCK_SHARE_WINDOW_SIZE - 1)) == 0, "the share window is aligned to its size");
+_Static_assert(TOCK_SHARE_WINDOW_START + 2 * TOCK_SHARE_WINDOW_SIZE <= 0x100000000ull, "window + length stay below 4 GiB");
+/* The only fds a share instruction can deliver: RLIMIT_NOFILE is 4 and fds 0..2 are closed, so 0..2. */
+#define SHARE_FD_MAX 2
+
+/*
+ * Share instructions (tock/trap_frame.h): mmap exactly MAP_SHARED|MAP_FIXED_NOREPLACE of a
+ * received fd at offset 0, read or read-write (never exec), start inside the share window and
+ * length at most its size (so it ends below 4 GiB, where nothing else is mapped); munmap only
+ * inside the window; close only the received fds. What is mapped is checked afterwards by the
+ * supervisor in /proc (maps and fds), so a runtime that deviates is faulted.
+ */
+static int add_share_rules(void)
+{
+	static const uint64_t prots[] = { PROT_READ, PROT_READ | PROT_WRITE };
+	struct scmp_arg_cmp in_window = SCMP_A0_64(SCMP_CMP_MASKED_EQ, SHARE_WINDOW_MASK, TOCK_SHARE_WINDOW_START);
+	struct scmp_arg_cmp len_ok = SCMP_A1_64(SCMP_CMP_LE, TOCK_SHARE_WINDOW_SIZE);
+	int r = 0;
+
+	/* recvmsg: receive frames and the region fds riding on SHARE_MAP, on the trap socket only. */
+	r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg), 1, SCMP_A0_64(SCMP_CMP_EQ, TOCK_TRAP_FD));
+	/* mmap: map a granted region where the kernel said, with the rights it said (RO fds refuse RW). */
+	for (unsigned i = 0; r == 0 && i < sizeof(prots) / sizeof(prots[0]); i++)
+		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 6, in_window, len_ok,
+		                     SCMP_A2_64(SCMP_CMP_EQ, prots[i]),
+		                     SCMP_A3_64(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED_NOREPLACE),
+		                     SCMP_A4_64(SCMP_CMP_LE, SHARE_FD_MAX), SCMP_A5_64(SCMP_CMP_EQ, 0));
+	/* munmap: drop a revoked region, only inside the window. */
+	if (r == 0)
+		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2, in_window, len_ok);
+	/* close: drop a received region fd right after mapping it (never the trap socket). */
+	if (r == 0)
+		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(close), 1, SCMP_A0_64(SCMP_CMP_LE, SHARE_FD_MAX));
+	return r;
+}
+
 /* The whole allowlist. Every entry is needed by the runtime inside the sandbox; nothing else is. */
 int ldr_sandbox_prepare(struct ldr_err *err)
 {
@@ -90,6 +129,8 @@ int ldr_sandbox_prepare(struct ldr_err *err)
 	/* rt_sigreturn: returning from a signal handler (ours never return, but the kernel may need it). */
 	if (r == 0)
 		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
+	if (r == 0)
+		r = add_share_rules();
 	if (r < 0)
 		return ldr_fail(err, r, "building the seccomp filter: %s", strerror(-r));
 	return 0;

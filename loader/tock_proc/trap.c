@@ -2,7 +2,10 @@
 #include "loader/tock_proc/trap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,20 +36,82 @@ int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5
 	return n == (ssize_t)sizeof(f) ? 0 : -EPIPE;
 }
 
-int ldr_trap_recv(struct tock_trap_frame *ret_frame)
+/* One frame and the fd riding on it (-1 if none). */
+static int recv_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { ret_frame, sizeof(*ret_frame) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+	                      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cm;
 	ssize_t n;
 
+	*ret_fd = -1;
 	do
-		n = read(TOCK_TRAP_FD, ret_frame, sizeof(*ret_frame));
+		n = recvmsg(TOCK_TRAP_FD, &msg, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
 	if (n != (ssize_t)sizeof(*ret_frame))
 		return -EPIPE;
 	if (ret_frame->magic != TOCK_TRAP_MAGIC || ret_frame->version != TOCK_TRAP_VERSION)
 		return -EPROTO;
 	return 0;
+}
+
+static bool in_share_window(uint64_t addr, uint64_t len)
+{
+	return addr >= TOCK_SHARE_WINDOW_START && addr < TOCK_SHARE_WINDOW_START + TOCK_SHARE_WINDOW_SIZE &&
+	       len > 0 && len <= TOCK_SHARE_WINDOW_SIZE && addr % 4096 == 0;
+}
+
+/* Carry out one SHARE_MAP/UNMAP exactly as the seccomp filter permits it, close the fd, acknowledge. */
+static int share_instruction(const struct tock_trap_frame *f, int fd)
+{
+	uint64_t addr = f->arg[0], len = f->arg[1], ack[5] = { addr, 0, 0, 0, 0 };
+	int prot = (f->op & TOCK_SHARE_WRITABLE) ? PROT_READ | PROT_WRITE : PROT_READ;
+	uint32_t status = 0;
+
+	if (!in_share_window(addr, len))
+		status = EINVAL;
+	else if (f->kind == TOCK_TRAP_SHARE_UNMAP)
+		status = munmap((void *)(uintptr_t)addr, len) < 0 ? (uint32_t)errno : 0;
+	else if (fd < 0)
+		status = EBADF;
+	else if (mmap((void *)(uintptr_t)addr, len, prot, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0) == MAP_FAILED)
+		status = (uint32_t)errno;
+	if (fd >= 0)
+		close(fd);
+	return ldr_trap_send(TOCK_TRAP_SHARE_DONE, f->seq, status, ack);
+}
+
+int ldr_trap_recv(struct tock_trap_frame *ret_frame)
+{
+	int fd, r;
+
+	for (;;) {
+		r = recv_frame(ret_frame, &fd);
+		if (r == 0 && (ret_frame->kind == TOCK_TRAP_SHARE_MAP || ret_frame->kind == TOCK_TRAP_SHARE_UNMAP)) {
+			r = share_instruction(ret_frame, fd);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd); /* an fd on anything but SHARE_MAP is not ours to keep */
+		return r;
+	}
+}
+
+int tock_proc_trap_recv(struct tock_trap_frame *ret_frame)
+{
+	return ldr_trap_recv(ret_frame);
 }
 
 int ldr_trap_handshake(void)

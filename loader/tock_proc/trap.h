@@ -15,8 +15,15 @@ extern uint32_t tock_proc_trap_seq;
 /* Send one frame on TOCK_TRAP_FD; 0 or -errno. Async-signal-safe. */
 int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5]);
 
-/* Receive one frame and check magic/version; 0 or -errno (-EPIPE when the channel closed). */
+/*
+ * Receive the next answer frame and check magic/version; 0 or -errno (-EPIPE when the channel
+ * closed). Share instructions (SHARE_MAP/UNMAP) that precede it are carried out and acknowledged
+ * on the way (trap_frame.h), so callers only ever see answers.
+ */
 int ldr_trap_recv(struct tock_trap_frame *ret_frame);
+
+/* The same, exported (-rdynamic) for apps/libtock, which imports it weakly: apps never read the socket raw. */
+int tock_proc_trap_recv(struct tock_trap_frame *ret_frame);
 
 /* Send HELLO and wait for START. 0 or -errno. */
 int ldr_trap_handshake(void);

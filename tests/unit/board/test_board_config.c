@@ -141,7 +141,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c.fault_policy.max_restarts, 3);
 	ck_assert_uint_eq(c.upcall_queue_depth, 10);
 	ck_assert(!c.virtual_time);
-	ck_assert_uint_eq(c.timeslice_ms, 10);
+	ck_assert_uint_eq(c.timeslice_ms, 0); /* 0: the time mode picks (board.c) */
 	ck_assert_uint_eq(c.alarm_frequency_hz, 1000000);
 	ck_assert_uint_eq(c.stack_size, 16384);
 	ck_assert_uint_eq(c.grant_size, 8192);

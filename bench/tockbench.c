@@ -1,0 +1,482 @@
+/* tockbench: measures tockhost (syscall, Relay Request, Relay Message, start-up) beside plain-Linux floors in one run. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tb_floor.h"
+#include "tb_report.h"
+#include "tb_tockhost.h"
+
+#ifndef TOCKBENCH_TOCKHOST
+#define TOCKBENCH_TOCKHOST "tockhost"
+#endif
+#ifndef TOCKBENCH_APPS_DIR
+#define TOCKBENCH_APPS_DIR "bench/apps"
+#endif
+
+enum {
+	TB_ONLY_NULL = 1,
+	TB_ONLY_RPC = 2,
+	TB_ONLY_MSG = 4,
+	TB_ONLY_STARTUP = 8,
+	TB_ONLY_ALL = 15,
+};
+
+/* How much work each figure does; one sample per rep. */
+struct tb_plan {
+	unsigned reps, null_iters, rpc_iters, msgs, start_reps;
+	double timeout_s; /* per tockhost run */
+};
+
+static const struct tb_plan plan_full = {
+	.reps = 9, .null_iters = 20000, .rpc_iters = 2000, .msgs = 10000, .start_reps = 7, .timeout_s = 120};
+static const struct tb_plan plan_quick = {
+	.reps = 5, .null_iters = 5000, .rpc_iters = 500, .msgs = 3000, .start_reps = 3, .timeout_s = 60};
+
+static const unsigned start_counts[] = {1, 16, 64, 256};
+#define TB_START_COUNTS (sizeof(start_counts) / sizeof(start_counts[0]))
+#define TB_MAX_RESULTS 12
+
+struct tb_ctx {
+	const char *tockhost;
+	const char *apps_dir;
+	struct tb_plan plan;
+	bool quick;
+	unsigned only;
+	struct tb_result results[TB_MAX_RESULTS];
+	size_t nresults;
+};
+
+/* Paths of the bench app images, built next to this program. */
+struct tb_paths {
+	char bnop[PATH_MAX], bnull[PATH_MAX], rpc_server[PATH_MAX], rpc_client[PATH_MAX], msg_tx[PATH_MAX],
+		msg_rx[PATH_MAX];
+};
+
+static void app_path(char *buf, const char *dir, const char *name)
+{
+	snprintf(buf, PATH_MAX, "%s/%s/%s.tbf", dir, name, name);
+}
+
+static struct tb_result *new_result(struct tb_ctx *c, const char *name, const char *label, const char *unit,
+                                    unsigned reps, unsigned iters)
+{
+	struct tb_result *r = &c->results[c->nresults++];
+
+	r->name = name;
+	r->subject.label = label;
+	r->unit = unit;
+	r->reps = reps;
+	r->iters = iters;
+	return r;
+}
+
+/* The last line of the supervisor's stderr, to say why a run failed. */
+static const char *last_line(const char *s, int *ret_len)
+{
+	size_t len = strlen(s);
+	const char *p;
+
+	while (len && s[len - 1] == '\n')
+		len--;
+	p = s + len;
+	while (p > s && p[-1] != '\n')
+		p--;
+	*ret_len = (int)(s + len - p);
+	return p;
+}
+
+/* Mark every result in rs as failed if the run did not go cleanly; true when it did. */
+static bool check_run(int err, const struct tb_output *o, struct tb_result **rs, size_t n)
+{
+	const char *why;
+	size_t elen;
+	int len;
+
+	for (size_t i = 0; i < n; i++) {
+		if (err)
+			tb_result_fail(rs[i], "could not run tockhost: %s", strerror(-err));
+		else if (o->timed_out)
+			tb_result_fail(rs[i], "tockhost run timed out");
+		else if ((why = tb_parse_error(o->out, &elen)))
+			tb_result_fail(rs[i], "app reported: %.*s", (int)elen, why);
+		else if (!WIFEXITED(o->status) || WEXITSTATUS(o->status) != 0) {
+			why = last_line(o->err, &len);
+			tb_result_fail(rs[i], "tockhost exit status %d: %.*s", WIFEXITED(o->status) ? WEXITSTATUS(o->status) : -1,
+			               len, why);
+		}
+	}
+	return !err && !rs[0]->error[0];
+}
+
+static void check_floor(struct tb_result *r, int err)
+{
+	if (err)
+		tb_result_fail(r, "floor failed: %s", strerror(-err));
+}
+
+/* The single sample a one-rep floor call produced (NAN if it failed). */
+static double floor_value(struct tb_result *r, int err, const struct tb_samples *s)
+{
+	check_floor(r, err);
+	return !err && s->n ? s->v[0] : NAN;
+}
+
+/* ns per operation from the one "BENCH <tag>" line of a one-rep run (NAN, and r fails, if missing). */
+static double subject_value(struct tb_result *r, const char *out, const char *tag, const char *count_key)
+{
+	struct tb_samples one = {0};
+
+	if (tb_parse_per_op(out, tag, count_key, &one) != 1 || !one.n) {
+		tb_result_fail(r, "no 'BENCH %s' line from the app", tag);
+		return NAN;
+	}
+	return one.v[0];
+}
+
+/*
+ * One rep of an app benchmark: a tockhost run whose stdin_app does "1 ITERS". On a clean run *o
+ * holds the output (free it); otherwise every result in rs fails and false is returned.
+ */
+static bool run_rep(struct tb_ctx *c, const char *const *tbfs, size_t n, const char *stdin_app, unsigned iters,
+                    struct tb_result **rs, size_t nrs, struct tb_output *o)
+{
+	char line[64];
+	int err;
+
+	snprintf(line, sizeof(line), "1 %u\n", iters);
+	err = tb_tockhost_run(c->tockhost, tbfs, n, stdin_app, line, c->plan.timeout_s, o);
+	if (check_run(err, o, rs, nrs))
+		return true;
+	tb_output_free(o);
+	return false;
+}
+
+static void bench_null(struct tb_ctx *c, const struct tb_paths *p)
+{
+	const struct tb_plan *pl = &c->plan;
+	struct tb_result *r = new_result(c, "null_syscall", "null syscall RTT", "ns", pl->reps, pl->null_iters);
+	const char *tbfs[] = {p->bnull};
+
+	r->floor.label = "socketpair RTT 56 B";
+	for (unsigned rep = 0; rep < pl->reps && !r->error[0]; rep++) {
+		struct tb_samples fl = {0};
+		double floor_ns = floor_value(r, tb_floor_pingpong(56, 1, pl->null_iters, &fl), &fl);
+		struct tb_output o;
+
+		if (r->error[0] || !run_rep(c, tbfs, 1, "bnull", pl->null_iters, &r, 1, &o))
+			break;
+		tb_result_pair(r, subject_value(r, o.out, "null", "iters"), floor_ns);
+		tb_output_free(&o);
+	}
+}
+
+static void bench_rpc(struct tb_ctx *c, const struct tb_paths *p)
+{
+	static const size_t sizes[2] = {16, 4096};
+	static const char *const tags[2] = {"rpc16", "rpc4096"};
+	const struct tb_plan *pl = &c->plan;
+	const char *tbfs[] = {p->rpc_server, p->rpc_client};
+	struct tb_result *r[2];
+
+	r[0] = new_result(c, "relay_request_16B", "Relay Request RTT 16 B", "us", pl->reps, pl->rpc_iters);
+	r[1] = new_result(c, "relay_request_4KiB", "Relay Request RTT 4 KiB", "us", pl->reps, pl->rpc_iters);
+	r[0]->floor.label = "socketpair RTT 16 B";
+	r[1]->floor.label = "socketpair RTT 4 KiB";
+	for (unsigned rep = 0; rep < pl->reps && !r[0]->error[0] && !r[1]->error[0]; rep++) {
+		double floor_ns[2];
+		struct tb_output o;
+
+		for (int i = 0; i < 2; i++) {
+			struct tb_samples fl = {0};
+
+			floor_ns[i] = floor_value(r[i], tb_floor_pingpong(sizes[i], 1, pl->rpc_iters, &fl), &fl);
+		}
+		if (r[0]->error[0] || r[1]->error[0] || !run_rep(c, tbfs, 2, "brpc_client", pl->rpc_iters, r, 2, &o))
+			break;
+		for (int i = 0; i < 2; i++)
+			tb_result_pair(r[i], subject_value(r[i], o.out, tags[i], "iters"), floor_ns[i]);
+		tb_output_free(&o);
+	}
+}
+
+static void bench_msg(struct tb_ctx *c, const struct tb_paths *p)
+{
+	const struct tb_plan *pl = &c->plan;
+	struct tb_result *r = new_result(c, "relay_message_64B", "Relay Message 64 B", "msg/s", pl->reps, pl->msgs);
+	const char *tbfs[] = {p->msg_rx, p->msg_tx};
+	double retries = 0, swaps = 0, overflows = 0;
+
+	r->floor.label = "socketpair stream 64 B";
+	for (unsigned rep = 0; rep < pl->reps && !r->error[0]; rep++) {
+		struct tb_samples fl = {0};
+		double floor_ns = floor_value(r, tb_floor_stream(64, 1, pl->msgs, &fl), &fl);
+		struct tb_output o;
+
+		if (r->error[0] || !run_rep(c, tbfs, 2, "bmsg_tx", pl->msgs, &r, 1, &o))
+			break;
+		tb_result_pair(r, subject_value(r, o.out, "msg", "msgs"), floor_ns);
+		/* Resends after "no room" (ESIZE): the sender outran the receiver's swaps. */
+		retries += tb_parse_sum(o.out, "msgtx", "full");
+		swaps += tb_parse_sum(o.out, "msg", "swaps");
+		overflows += tb_parse_sum(o.out, "msg", "overflows");
+		tb_output_free(&o);
+	}
+	tb_result_extra(r, "full_retries", retries);
+	tb_result_extra(r, "swaps", swaps);
+	tb_result_extra(r, "overflowed_swaps", overflows);
+}
+
+/* One whole run of n copies of bnop: wall ns and max RSS KiB, or NAN (and r fails). */
+static double time_startup(struct tb_ctx *c, struct tb_result *r, const char *const *tbfs, unsigned n,
+                           struct tb_samples *rss)
+{
+	uint64_t ns = 0;
+	long kib = 0;
+	int err = tb_tockhost_time(c->tockhost, tbfs, n, c->plan.timeout_s, &ns, &kib);
+
+	if (err == -ECHILD)
+		tb_result_fail(r, "tockhost failed (run it by hand: %s run %s)", c->tockhost, tbfs[0]);
+	else if (err)
+		tb_result_fail(r, "tockhost run: %s", strerror(-err));
+	if (err)
+		return NAN;
+	tb_samples_add(rss, (double)kib);
+	return (double)ns;
+}
+
+/* Per-app cost of rep `rep`: (t(n) - t(1)) / (n - 1), beside one fork+exec from the same rep. */
+static void startup_per_app(struct tb_result *per, struct tb_result **r, size_t last, unsigned rep)
+{
+	unsigned n = start_counts[last];
+
+	if (r[0]->subject.ns.n <= rep || r[last]->subject.ns.n <= rep) {
+		tb_result_fail(per, "needs start-up 1 and %u", n);
+		return;
+	}
+	tb_result_pair(per, (r[last]->subject.ns.v[rep] - r[0]->subject.ns.v[rep]) / (n - 1), r[0]->floor.ns.v[rep]);
+}
+
+static void bench_startup(struct tb_ctx *c, const struct tb_paths *p)
+{
+	static const char *const labels[] = {"start-up 1 app", "start-up 16 apps", "start-up 64 apps",
+	                                     "start-up 256 apps"};
+	static const char *const names[] = {"startup_1", "startup_16", "startup_64", "startup_256"};
+	static const char *const floors[] = {"fork+exec /bin/true x1", "fork+exec /bin/true x16",
+	                                     "fork+exec /bin/true x64", "fork+exec /bin/true x256"};
+	static const char *tbfs[256];
+	struct tb_samples rss[TB_START_COUNTS] = {0};
+	struct tb_result *r[TB_START_COUNTS], *per;
+	const size_t last = TB_START_COUNTS - 1;
+	uint64_t warm_ns;
+	long warm_kib;
+
+	for (size_t i = 0; i < 256; i++)
+		tbfs[i] = p->bnop;
+	for (size_t i = 0; i < TB_START_COUNTS; i++) {
+		r[i] = new_result(c, names[i], labels[i], "ms", c->plan.start_reps, start_counts[i]);
+		r[i]->floor.label = floors[i];
+	}
+	per = new_result(c, "startup_per_app", "start-up per extra app", "ms", c->plan.start_reps, start_counts[last]);
+	per->floor.label = "fork+exec /bin/true x1";
+	tb_tockhost_time(c->tockhost, tbfs, 1, c->plan.timeout_s, &warm_ns, &warm_kib); /* page cache */
+	for (unsigned rep = 0; rep < c->plan.start_reps; rep++) {
+		for (size_t i = 0; i < TB_START_COUNTS; i++) {
+			struct tb_samples fl = {0};
+			double floor_ns = floor_value(r[i], tb_floor_spawn_true(start_counts[i], 1, &fl), &fl);
+
+			if (!r[i]->error[0])
+				tb_result_pair(r[i], time_startup(c, r[i], tbfs, start_counts[i], &rss[i]), floor_ns);
+		}
+		if (!per->error[0])
+			startup_per_app(per, r, last, rep);
+	}
+	for (size_t i = 0; i < TB_START_COUNTS; i++) {
+		tb_result_extra(r[i], "max_rss_kib", tb_samples_median(&rss[i]));
+		tb_result_extra(r[i], "max_rss_kib_max", tb_samples_max(&rss[i]));
+	}
+	tb_result_extra(per, "rss_kib_per_app",
+	                (tb_samples_median(&rss[last]) - tb_samples_median(&rss[0])) / (start_counts[last] - 1));
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: tockbench [--quick] [--json FILE] [--only LIST] [--reps N] [--tockhost PATH] [--apps DIR]\n"
+	        "\n"
+	        "Measures tockhost beside plain-Linux floors in the same run and prints a table and JSON.\n"
+	        "  --quick          about 15 s instead of about a minute (fewer reps and iterations)\n"
+	        "  --json FILE      write the JSON there ('-' = stdout, the table then goes to stderr);\n"
+	        "                   without it the JSON follows the table on stdout\n"
+	        "  --only LIST      comma-separated subset of: null,rpc,msg,startup\n"
+	        "  --reps N         samples per figure (default 9, quick 5; start-up: 7, quick 3)\n"
+	        "  --tockhost PATH  supervisor to measure (default %s)\n"
+	        "  --apps DIR       where the bench app images are (default %s)\n"
+	        "  --timeout SECS   stop a tockhost run that takes longer (default 120, quick 60)\n"
+	        "Exit status: 0 when every figure was measured, 1 if any failed (see its row), 2 on bad usage.\n",
+	        TOCKBENCH_TOCKHOST, TOCKBENCH_APPS_DIR);
+}
+
+static int parse_only(const char *list, unsigned *ret)
+{
+	static const char *const names[] = {"null", "rpc", "msg", "startup"};
+	char buf[128], *save = NULL;
+
+	*ret = 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < 4 && strcmp(tok, names[i]) != 0; i++)
+			;
+		if (i == 4)
+			return -EINVAL;
+		*ret |= 1u << i;
+	}
+	return *ret ? 0 : -EINVAL;
+}
+
+static int parse_args(int argc, char **argv, struct tb_ctx *c, const char **json_path)
+{
+	static const struct option opts[] = {
+		{"quick", no_argument, NULL, 'q'},          {"json", required_argument, NULL, 'j'},
+		{"only", required_argument, NULL, 'o'},     {"reps", required_argument, NULL, 'r'},
+		{"tockhost", required_argument, NULL, 't'}, {"apps", required_argument, NULL, 'a'},
+		{"timeout", required_argument, NULL, 'T'},  {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	double timeout_s = 0;
+	long reps = 0;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+
+		switch (ch) {
+		case 'q': c->quick = true; break;
+		case 'j': *json_path = optarg; break;
+		case 't': c->tockhost = optarg; break;
+		case 'a': c->apps_dir = optarg; break;
+		case 'o':
+			if (parse_only(optarg, &c->only) < 0) {
+				fprintf(stderr, "tockbench: --only: expected a list of null,rpc,msg,startup, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'r':
+			reps = strtol(optarg, &end, 10);
+			if (*end || reps < 1 || reps > TB_MAX_SAMPLES) {
+				fprintf(stderr, "tockbench: --reps: expected 1..%d, got '%s'\n", TB_MAX_SAMPLES, optarg);
+				return -1;
+			}
+			break;
+		case 'T':
+			timeout_s = strtod(optarg, &end);
+			if (*end || !(timeout_s > 0 && timeout_s <= 3600)) {
+				fprintf(stderr, "tockbench: --timeout: expected seconds in (0, 3600], got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tockbench: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	c->plan = c->quick ? plan_quick : plan_full;
+	if (reps)
+		c->plan.reps = c->plan.start_reps = (unsigned)reps;
+	if (timeout_s > 0)
+		c->plan.timeout_s = timeout_s;
+	return 0;
+}
+
+/* Say plainly what is missing before spending a minute on figures that cannot be measured. */
+static int check_paths(const struct tb_ctx *c, const struct tb_paths *p)
+{
+	const char *const images[] = {p->bnop, p->bnull, p->rpc_server, p->rpc_client, p->msg_tx, p->msg_rx};
+	int rc = 0;
+
+	if (access(c->tockhost, X_OK) < 0) {
+		fprintf(stderr, "tockbench: cannot run tockhost '%s': %m (build it, or pass --tockhost)\n", c->tockhost);
+		rc = -1;
+	}
+	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
+		if (access(images[i], R_OK) < 0) {
+			fprintf(stderr, "tockbench: cannot read app image '%s': %m (build bench/, or pass --apps)\n",
+			        images[i]);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* The table and the JSON, where --json asked for it. 0, or 1 if the JSON could not be written. */
+static int emit(const struct tb_ctx *c, const char *json_path)
+{
+	FILE *table = json_path && strcmp(json_path, "-") == 0 ? stderr : stdout;
+	FILE *jf = stdout;
+	int rc = 0;
+
+	tb_report_table(table, c->results, c->nresults, c->quick);
+	if (json_path && strcmp(json_path, "-") != 0) {
+		jf = fopen(json_path, "we");
+		if (!jf) {
+			fprintf(stderr, "tockbench: cannot write '%s': %m\n", json_path);
+			return 1;
+		}
+	} else if (!json_path) {
+		fprintf(stdout, "\n");
+	}
+	if (tb_report_json(jf, c->results, c->nresults, c->quick) < 0)
+		rc = 1;
+	if (jf != stdout && fclose(jf) != 0) {
+		fprintf(stderr, "tockbench: writing '%s': %m\n", json_path);
+		rc = 1;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct tb_ctx c = {.tockhost = TOCKBENCH_TOCKHOST, .apps_dir = TOCKBENCH_APPS_DIR, .only = TB_ONLY_ALL};
+	static struct tb_paths p;
+	const char *json_path = NULL;
+	int rc;
+
+	if (parse_args(argc, argv, &c, &json_path) < 0)
+		return 2;
+	signal(SIGPIPE, SIG_IGN); /* a dead peer shows up as an error return, not a killed benchmark */
+	app_path(p.bnop, c.apps_dir, "bnop");
+	app_path(p.bnull, c.apps_dir, "bnull");
+	app_path(p.rpc_server, c.apps_dir, "brpc_server");
+	app_path(p.rpc_client, c.apps_dir, "brpc_client");
+	app_path(p.msg_tx, c.apps_dir, "bmsg_tx");
+	app_path(p.msg_rx, c.apps_dir, "bmsg_rx");
+	if (check_paths(&c, &p) < 0)
+		return 2;
+	if (c.only & TB_ONLY_NULL)
+		bench_null(&c, &p);
+	if (c.only & TB_ONLY_RPC)
+		bench_rpc(&c, &p);
+	if (c.only & TB_ONLY_MSG)
+		bench_msg(&c, &p);
+	if (c.only & TB_ONLY_STARTUP)
+		bench_startup(&c, &p);
+	for (size_t i = 0; i < c.nresults; i++)
+		tb_result_finish(&c.results[i]); /* derived rows have no samples and keep their figures */
+	rc = emit(&c, json_path);
+	for (size_t i = 0; i < c.nresults; i++)
+		if (c.results[i].error[0])
+			rc = 1;
+	return rc;
+}

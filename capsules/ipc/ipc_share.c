@@ -1,0 +1,367 @@
+/* IPC Share capsule (0xA0020): region records and grants; the kernel does the memory (hk_share_*). */
+#include "capsules/ipc/ipc_share.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsules/ipc/ipc_identifier.h"
+
+enum {
+	SHARE_UPCALL_GRANTED = 0,
+	SHARE_UPCALL_GONE = 1,
+	SHARE_ALLOW_REQUEST = 0, /* RO */
+	SHARE_GRANT_REQUEST_LEN = 16,
+	SHARE_REVOKE_REQUEST_LEN = 8,
+	SHARE_FLAG_WRITABLE = 1,
+};
+
+enum {
+	SHARE_CMD_EXISTS = 0,
+	SHARE_CMD_CREATE = 1,
+	SHARE_CMD_GRANT = 2,
+	SHARE_CMD_MAP = 3,
+	SHARE_CMD_UNMAP_OR_DESTROY = 4,
+	SHARE_CMD_REVOKE = 5,
+};
+
+struct share_grant {
+	hk_pid receiver;
+	uint64_t receiver_id;
+	bool writable;
+};
+
+/* One region this capsule created: its owner and who it was granted to. */
+struct share_entry {
+	uint32_t region;
+	hk_pid owner;
+	uint64_t owner_id;
+	struct share_grant *grants;
+	size_t n_grants, cap_grants;
+};
+
+struct ipc_share {
+	struct hk_process_listener listener;
+	struct hk_kernel *kernel;
+	uint32_t driver;
+	const struct hk_cap_memory_map *cap;
+	struct share_entry *entries;
+	size_t n_entries, cap_entries;
+};
+
+static struct share_entry *share_find(struct ipc_share *s, uint32_t region)
+{
+	for (size_t i = 0; i < s->n_entries; i++)
+		if (s->entries[i].region == region)
+			return &s->entries[i];
+	return NULL;
+}
+
+static struct share_grant *share_grant_of(struct share_entry *e, hk_pid receiver)
+{
+	for (size_t i = 0; i < e->n_grants; i++)
+		if (e->grants[i].receiver == receiver)
+			return &e->grants[i];
+	return NULL;
+}
+
+static bool share_mapped(struct ipc_share *s, uint32_t region, hk_pid pid)
+{
+	return hk_share_address(s->kernel, region, pid, NULL, NULL) == 0;
+}
+
+/* Tell receiver its region is gone (upcall 1); a dead receiver is skipped by the kernel. */
+static void share_notify_gone(struct ipc_share *s, const struct share_entry *e, hk_pid receiver)
+{
+	hk_upcall_schedule(s->kernel, s->driver, receiver, SHARE_UPCALL_GONE, ipc_identifier_low(e->owner_id),
+	                   ipc_identifier_high(e->owner_id), e->region);
+}
+
+/* Drop the record (the kernel's region is already gone or destroyed by the caller). */
+static void share_remove(struct ipc_share *s, struct share_entry *e)
+{
+	free(e->grants);
+	*e = s->entries[--s->n_entries];
+}
+
+static uint32_t share_errno_to_error(int err)
+{
+	switch (err) {
+	case -EINVAL: return TOCK_ERR_INVAL;
+	case -E2BIG: return TOCK_ERR_SIZE;
+	case -ENOSPC:
+	case -ENOMEM: return TOCK_ERR_NOMEM;
+	case -EEXIST: return TOCK_ERR_ALREADY;
+	case -ENOENT: return TOCK_ERR_INVAL;
+	default: return TOCK_ERR_FAIL;
+	}
+}
+
+static struct hk_cmd_ret share_create(struct ipc_share *s, hk_pid caller, uint32_t size)
+{
+	uint32_t region;
+	uint64_t address;
+	int err;
+
+	if (s->n_entries == s->cap_entries) {
+		size_t n = s->cap_entries ? s->cap_entries * 2 : 8;
+		struct share_entry *a = realloc(s->entries, n * sizeof(*a));
+
+		if (!a)
+			return hk_cmd_failure(TOCK_ERR_NOMEM);
+		s->entries = a;
+		s->cap_entries = n;
+	}
+	err = hk_share_create(s->kernel, s->cap, caller, size, &region, &address);
+	if (err < 0)
+		return hk_cmd_failure(share_errno_to_error(err));
+	s->entries[s->n_entries++] = (struct share_entry){
+		.region = region, .owner = caller, .owner_id = ipc_identifier_of(s->kernel, caller),
+	};
+	return hk_cmd_success_u32_u64(region, address);
+}
+
+/* The RO allow 0 request of cmd 2 / cmd 5, copied out (the view is valid only during this call). */
+static uint32_t share_read_request(struct ipc_share *s, hk_pid caller, size_t need, uint8_t ret[16])
+{
+	struct hk_robuf b;
+
+	if (hk_allow_ro_get(s->kernel, s->driver, caller, SHARE_ALLOW_REQUEST, &b) < 0)
+		return TOCK_ERR_FAIL;
+	if (b.len < need)
+		return TOCK_ERR_SIZE;
+	memcpy(ret, b.ptr, need);
+	return 0;
+}
+
+static struct hk_cmd_ret share_grant(struct ipc_share *s, hk_pid caller)
+{
+	uint8_t req[16];
+	uint64_t id;
+	uint32_t region, flags, err = share_read_request(s, caller, SHARE_GRANT_REQUEST_LEN, req);
+	struct share_entry *e;
+	struct share_grant *g;
+	hk_pid receiver;
+
+	if (err)
+		return hk_cmd_failure(err);
+	memcpy(&id, req, 8);
+	memcpy(&region, req + 8, 4);
+	memcpy(&flags, req + 12, 4);
+	e = share_find(s, region);
+	if ((flags & ~(uint32_t)SHARE_FLAG_WRITABLE) || !e || e->owner != caller)
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	if (!ipc_identifier_resolve(s->kernel, id, &receiver))
+		return hk_cmd_failure(TOCK_ERR_NODEVICE);
+	if (receiver == caller)
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	g = share_grant_of(e, receiver);
+	if (g && share_mapped(s, region, receiver))
+		return hk_cmd_failure(TOCK_ERR_ALREADY);
+	if (!g) {
+		if (e->n_grants == e->cap_grants) {
+			size_t n = e->cap_grants ? e->cap_grants * 2 : 4;
+			struct share_grant *a = realloc(e->grants, n * sizeof(*a));
+
+			if (!a)
+				return hk_cmd_failure(TOCK_ERR_NOMEM);
+			e->grants = a;
+			e->cap_grants = n;
+		}
+		g = &e->grants[e->n_grants++];
+	}
+	*g = (struct share_grant){ receiver, id, (flags & SHARE_FLAG_WRITABLE) != 0 };
+	hk_upcall_schedule(s->kernel, s->driver, receiver, SHARE_UPCALL_GRANTED, ipc_identifier_low(e->owner_id),
+	                   ipc_identifier_high(e->owner_id), region);
+	return hk_cmd_success();
+}
+
+static struct hk_cmd_ret share_map(struct ipc_share *s, hk_pid caller, uint32_t region)
+{
+	struct share_entry *e = share_find(s, region);
+	struct share_grant *g;
+	struct hk_share_region_info info;
+	uint64_t address;
+	int err;
+
+	if (!e)
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	if (e->owner == caller)
+		return hk_cmd_failure(TOCK_ERR_ALREADY);
+	if (!(g = share_grant_of(e, caller)))
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	if (hk_share_region_get(s->kernel, region, &info) < 0)
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	err = hk_share_map(s->kernel, s->cap, region, caller, g->writable, &address);
+	if (err < 0)
+		return hk_cmd_failure(share_errno_to_error(err));
+	return hk_cmd_success_u32_u64((uint32_t)info.size, address);
+}
+
+static struct hk_cmd_ret share_unmap_or_destroy(struct ipc_share *s, hk_pid caller, uint32_t region)
+{
+	struct share_entry *e = share_find(s, region);
+
+	if (!e)
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	if (e->owner == caller) {
+		/* Revoke everywhere first, then tell: by the time an upcall runs the mapping is gone. */
+		hk_share_destroy(s->kernel, s->cap, region);
+		for (size_t i = 0; i < e->n_grants; i++)
+			share_notify_gone(s, e, e->grants[i].receiver);
+		share_remove(s, e);
+		return hk_cmd_success();
+	}
+	if (!share_grant_of(e, caller))
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	if (hk_share_unmap(s->kernel, s->cap, region, caller) < 0)
+		return hk_cmd_failure(TOCK_ERR_ALREADY);
+	return hk_cmd_success();
+}
+
+static struct hk_cmd_ret share_revoke(struct ipc_share *s, hk_pid caller, uint32_t region)
+{
+	struct share_entry *e = share_find(s, region);
+	uint8_t req[16];
+	uint32_t err;
+	uint64_t id;
+
+	if (!e || e->owner != caller)
+		return hk_cmd_failure(TOCK_ERR_INVAL);
+	err = share_read_request(s, caller, SHARE_REVOKE_REQUEST_LEN, req);
+	if (err)
+		return hk_cmd_failure(err);
+	memcpy(&id, req, 8);
+	if (!ipc_identifier_is_live(s->kernel, id))
+		return hk_cmd_failure(TOCK_ERR_NODEVICE);
+	for (size_t i = 0; i < e->n_grants; i++)
+		if (e->grants[i].receiver_id == id) {
+			hk_pid receiver = e->grants[i].receiver;
+
+			hk_share_unmap(s->kernel, s->cap, region, receiver); /* -ENOENT: it never mapped it */
+			e->grants[i] = e->grants[--e->n_grants];
+			share_notify_gone(s, e, receiver);
+			return hk_cmd_success();
+		}
+	return hk_cmd_failure(TOCK_ERR_INVAL);
+}
+
+static struct hk_cmd_ret share_command(void *self, const struct hk_call *call, uint32_t command, uint32_t arg0,
+                                       uint32_t arg1)
+{
+	struct ipc_share *s = self;
+
+	(void)arg1;
+	switch (command) {
+	case SHARE_CMD_EXISTS:
+		return hk_cmd_success();
+	case SHARE_CMD_CREATE:
+		return share_create(s, call->pid, arg0);
+	case SHARE_CMD_GRANT:
+		return share_grant(s, call->pid);
+	case SHARE_CMD_MAP:
+		return share_map(s, call->pid, arg0);
+	case SHARE_CMD_UNMAP_OR_DESTROY:
+		return share_unmap_or_destroy(s, call->pid, arg0);
+	case SHARE_CMD_REVOKE:
+		return share_revoke(s, call->pid, arg0);
+	default:
+		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);
+	}
+}
+
+const struct hk_driver_ops ipc_share_ops = {
+	.name = "ipc_share",
+	.grant_size = 0,
+	.num_upcalls = 2,
+	.num_allow_ro = 1,
+	.command = share_command,
+};
+
+/*
+ * An incarnation ended: the kernel has already destroyed the regions it owned (and forgotten its
+ * mappings). Receivers of those regions get upcall 1; grants to the dead one are dropped.
+ */
+static void share_process_event(struct hk_process_listener *l, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
+                                enum hk_process_event event)
+{
+	struct ipc_share *s = (struct ipc_share *)(void *)((char *)l - offsetof(struct ipc_share, listener));
+
+	(void)k, (void)new_pid;
+	if (event == HK_EVENT_STARTED)
+		return;
+	for (size_t i = s->n_entries; i-- > 0;) {
+		struct share_entry *e = &s->entries[i];
+
+		if (e->owner == pid) {
+			hk_share_destroy(s->kernel, s->cap, e->region); /* -ENOENT: the kernel did it already */
+			for (size_t j = 0; j < e->n_grants; j++)
+				share_notify_gone(s, e, e->grants[j].receiver);
+			share_remove(s, e);
+			continue;
+		}
+		for (size_t j = e->n_grants; j-- > 0;)
+			if (e->grants[j].receiver == pid)
+				e->grants[j] = e->grants[--e->n_grants];
+	}
+}
+
+struct ipc_share *ipc_share_new(struct hk_kernel *k, uint32_t driver, const struct hk_cap_memory_map *memory,
+                                const struct hk_cap_process_state *state)
+{
+	struct ipc_share *s;
+
+	if (!k || !memory)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->kernel = k;
+	s->driver = driver;
+	s->cap = memory;
+	s->listener.notify = share_process_event;
+	if (state && hk_process_listener_register(k, state, &s->listener) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void ipc_share_free(struct ipc_share *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_entries; i++)
+		free(s->entries[i].grants);
+	free(s->entries);
+	free(s);
+}
+
+bool ipc_share_region_at(struct ipc_share *s, size_t index, struct ipc_share_region_info *ret)
+{
+	struct hk_share_region_info info;
+	const struct share_entry *e;
+
+	if (!s || index >= s->n_entries)
+		return false;
+	e = &s->entries[index];
+	if (hk_share_region_get(s->kernel, e->region, &info) < 0)
+		info.size = 0;
+	*ret = (struct ipc_share_region_info){ e->region, e->owner, e->owner_id, info.size, e->n_grants };
+	return true;
+}
+
+bool ipc_share_grant_at(struct ipc_share *s, size_t index, size_t grant, struct ipc_share_grant_info *ret)
+{
+	const struct share_entry *e;
+	const struct share_grant *g;
+
+	if (!s || index >= s->n_entries || grant >= s->entries[index].n_grants)
+		return false;
+	e = &s->entries[index];
+	g = &e->grants[grant];
+	*ret = (struct ipc_share_grant_info){ g->receiver, g->receiver_id, g->writable, false, 0 };
+	ret->mapped = hk_share_address(s->kernel, e->region, g->receiver, &ret->address, NULL) == 0;
+	return true;
+}
