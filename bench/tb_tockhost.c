@@ -233,39 +233,54 @@ static int wait_deadline(pid_t pid, double timeout_s, int *status, struct rusage
 	return wait4(pid, status, 0, ru) < 0 ? -errno : 0;
 }
 
-int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count, double timeout_s,
-                     uint64_t *ret_ns, long *ret_maxrss_kib)
+/* Spawn argv with stdio on /dev/null and wait: wall ns and wait4's max RSS. 0, -ECHILD (exit != 0), -ETIMEDOUT, -errno. */
+static int time_argv(char **argv, double timeout_s, uint64_t *ret_ns, long *ret_maxrss_kib)
 {
-	char **argv = build_argv(tockhost, tbfs, count, NULL);
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	struct rusage ru;
 	int status = 0, e;
 	uint64_t t0;
 	pid_t pid;
 
-	if (!argv || null_fd < 0) {
-		e = !argv ? -ENOMEM : -errno;
-		goto out;
-	}
+	if (null_fd < 0)
+		return -errno;
 	t0 = now_ns();
 	e = spawn_tockhost(argv, null_fd, null_fd, null_fd, &pid);
+	close(null_fd);
 	if (e)
-		goto out;
+		return e;
 	e = wait_deadline(pid, timeout_s, &status, &ru);
 	if (e == -ETIMEDOUT) {
 		kill_run(pid);
 		waitpid(pid, NULL, 0);
-		goto out;
+		return e;
 	}
+	if (e)
+		return e;
 	*ret_ns = now_ns() - t0;
 	*ret_maxrss_kib = ru.ru_maxrss;
-	if (!e && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		e = -ECHILD;
-out:
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count, double timeout_s,
+                     uint64_t *ret_ns, long *ret_maxrss_kib)
+{
+	char **argv = build_argv(tockhost, tbfs, count, NULL);
+	int e;
+
+	if (!argv)
+		return -ENOMEM;
+	e = time_argv(argv, timeout_s, ret_ns, ret_maxrss_kib);
 	free(argv);
-	if (null_fd >= 0)
-		close(null_fd);
 	return e;
+}
+
+int tb_spawn_baseline_rss(long *ret_maxrss_kib)
+{
+	char *argv[] = {"/bin/true", NULL};
+	uint64_t ns;
+
+	return time_argv(argv, 10, &ns, ret_maxrss_kib);
 }
 
 /* The value of " key=" in line [p, end), or NAN. */

@@ -33,6 +33,12 @@ int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count
                      uint64_t *ret_ns, long *ret_maxrss_kib);
 
 /*
+ * The max RSS wait4 reports for /bin/true spawned the same way: what the spawning itself
+ * contributes (the child's pre-exec memory is tockbench's, and Linux counts it). 0 or -errno.
+ */
+int tb_spawn_baseline_rss(long *ret_maxrss_kib);
+
+/*
  * For each stdout line "[app] BENCH <tag> ... <count_key>=N ... ns=T", add T/N (ns per
  * operation) to ret. Returns how many lines matched.
  */

@@ -298,9 +298,12 @@ static void bench_startup(struct tb_ctx *c, const struct tb_paths *p)
 		if (!per->error[0])
 			startup_per_app(per, r, last, rep);
 	}
+	if (tb_spawn_baseline_rss(&warm_kib) < 0)
+		warm_kib = -1;
 	for (size_t i = 0; i < TB_START_COUNTS; i++) {
 		tb_result_extra(r[i], "max_rss_kib", tb_samples_median(&rss[i]));
 		tb_result_extra(r[i], "max_rss_kib_max", tb_samples_max(&rss[i]));
+		tb_result_extra(r[i], "spawn_baseline_rss_kib", warm_kib >= 0 ? (double)warm_kib : NAN);
 	}
 	tb_result_extra(per, "rss_kib_per_app",
 	                (tb_samples_median(&rss[last]) - tb_samples_median(&rss[0])) / (start_counts[last] - 1));
@@ -310,6 +313,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	        "Usage: tockbench [--quick] [--json FILE] [--only LIST] [--reps N] [--tockhost PATH] [--apps DIR]\n"
+	        "                 [--timeout SECS]\n"
 	        "\n"
 	        "Measures tockhost beside plain-Linux floors in the same run and prints a table and JSON.\n"
 	        "  --quick          about 15 s instead of about a minute (fewer reps and iterations)\n"

@@ -203,7 +203,8 @@ static int setup(struct board *b)
 		.quiet = b->o->quiet,
 		.run_for_ns = b->o->run_for_ns,
 	};
-	struct hk_kernel_config kcfg = { .upcall_queue_depth = c->upcall_queue_depth, .virtual_time = c->virtual_time };
+	struct hk_kernel_config kcfg = { .upcall_queue_depth = c->upcall_queue_depth, .virtual_time = c->virtual_time,
+	                                 .mpu_model = c->mpu_model, .mpu_regions = c->mpu_regions };
 	int r;
 
 	r = hk_linux_new(&lcfg, &b->lx);

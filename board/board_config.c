@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostkernel/core/mpu_model.h"
+
 void board_config_defaults(struct board_config *ret)
 {
 	*ret = (struct board_config){
@@ -28,6 +30,8 @@ void board_config_defaults(struct board_config *ret)
 		.ipc_registry_package_name = { true, TOCK_DRIVER_IPC_REGISTRY_PACKAGE_NAME },
 		.ipc_relay_request = { true, TOCK_DRIVER_IPC_RELAY_REQUEST },
 		.ipc_relay_message = { true, TOCK_DRIVER_IPC_RELAY_MESSAGE },
+		.ipc_share = { true, TOCK_DRIVER_IPC_SHARE },
+		.mpu_model = HK_MPU_CORTEX_M,
 	};
 }
 
@@ -102,7 +106,7 @@ const char *board_fault_policy_str(const struct hk_fault_policy *p, char *buf, s
 	return buf;
 }
 
-enum key_kind { KEY_U32, KEY_SIZE, KEY_POLICY, KEY_TIME, KEY_DRIVER };
+enum key_kind { KEY_U32, KEY_SIZE, KEY_POLICY, KEY_TIME, KEY_DRIVER, KEY_MPU };
 
 struct key_def {
 	const char *section, *key;
@@ -120,6 +124,8 @@ static const struct key_def keys[] = {
 	{ "kernel", "time", KEY_TIME, 0, 0, CFG_OFF(virtual_time) },
 	{ "kernel", "timeslice_ms", KEY_U32, 1, 60000, CFG_OFF(timeslice_ms) },
 	{ "kernel", "alarm_frequency_hz", KEY_U32, 1, 1000000000, CFG_OFF(alarm_frequency_hz) },
+	{ "kernel", "mpu", KEY_MPU, 0, 0, CFG_OFF(mpu_model) },
+	{ "kernel", "mpu_regions", KEY_U32, HK_MPU_FIXED_REGIONS + 1, HK_MPU_MAX_REGIONS, CFG_OFF(mpu_regions) },
 	{ "memory", "ram_size", KEY_SIZE, 4096, 256u << 20, CFG_OFF(ram_size) },
 	{ "memory", "ram_extra", KEY_SIZE, 0, 256u << 20, CFG_OFF(ram_extra) },
 	{ "memory", "stack_size", KEY_SIZE, 4096, 16u << 20, CFG_OFF(stack_size) },
@@ -131,6 +137,7 @@ static const struct key_def keys[] = {
 	{ "drivers", "ipc_registry_package_name", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_registry_package_name) },
 	{ "drivers", "ipc_relay_request", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_relay_request) },
 	{ "drivers", "ipc_relay_message", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_relay_message) },
+	{ "drivers", "ipc_share", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_share) },
 };
 
 bool board_config_known_section(const char *name)
@@ -152,6 +159,12 @@ static int set_value(struct board_config *c, const struct key_def *d, const char
 		if (board_parse_fault_policy(value, field) < 0)
 			return set_error(err, "bad value '%s' for key '%s' in [%s]: expected panic, stop, restart or restart:N",
 			                 value, d->key, d->section);
+		return 0;
+	case KEY_MPU:
+		if (!hk_mpu_model_find(value))
+			return set_error(err, "bad value '%s' for key '%s' in [%s]: expected cortex-m, pmp or host", value,
+			                 d->key, d->section);
+		*(uint32_t *)field = (uint32_t)hk_mpu_model_find(value)->kind;
 		return 0;
 	case KEY_TIME:
 		if (strcmp(value, "real") && strcmp(value, "virtual"))
@@ -327,6 +340,7 @@ int board_config_check(const struct board_config *c, struct board_config_error *
 		{ "ipc_registry_package_name", &c->ipc_registry_package_name },
 		{ "ipc_relay_request", &c->ipc_relay_request },
 		{ "ipc_relay_message", &c->ipc_relay_message },
+		{ "ipc_share", &c->ipc_share },
 	};
 
 	if (ret_err)

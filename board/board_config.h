@@ -30,6 +30,8 @@ struct board_config {
 	bool virtual_time;
 	uint32_t timeslice_ms; /* 0 = default for the time mode (real 10 ms, virtual 1000 ms) */
 	uint32_t alarm_frequency_hz;
+	uint32_t mpu_model;   /* enum hk_mpu_kind (hostkernel/core/mpu_model.h) */
+	uint32_t mpu_regions; /* 0 = the model's own count */
 	/* [memory] (bytes) */
 	uint32_t ram_size;  /* per-app RAM floor: max(TBF minimum RAM, this) */
 	uint32_t ram_extra; /* added on top of that */
@@ -39,6 +41,7 @@ struct board_config {
 	struct board_driver_setting console, alarm, rng;
 	struct board_driver_setting ipc_registry_string_name, ipc_registry_package_name;
 	struct board_driver_setting ipc_relay_request, ipc_relay_message;
+	struct board_driver_setting ipc_share;
 };
 
 /* One error with enough context for `tockhost: FILE:LINE: message`. */

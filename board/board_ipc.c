@@ -1,4 +1,4 @@
-/* Board wiring of the IPC capsules: registries, Relay Request, Relay Message, with their capabilities. */
+/* Board wiring of the IPC capsules: registries, Relay Request, Relay Message, Share, with their capabilities. */
 #include "board/board_ipc.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include "capsules/ipc/ipc_registry_string_name.h"
 #include "capsules/ipc/ipc_relay_message.h"
 #include "capsules/ipc/ipc_relay_request.h"
+#include "capsules/ipc/ipc_share.h"
 #include "hostkernel/kernel.h"
 
 struct board_ipc {
@@ -17,6 +18,7 @@ struct board_ipc {
 	struct ipc_registry_package_name *package_name;
 	struct ipc_relay_request *relay_request;
 	struct ipc_relay_message *relay_message;
+	struct ipc_share *share;
 };
 
 static int register_ipc(struct hk_kernel *k, const char *what, const struct board_driver_setting *s,
@@ -71,6 +73,12 @@ int board_ipc_setup(struct hk_kernel *k, const struct hk_kernel_caps *caps, cons
 		ipc->relay_message = ipc_relay_message_new(k, c->ipc_relay_message.number, caps->process_state);
 		r = register_ipc(k, "IPC Relay Message", &c->ipc_relay_message, &ipc_relay_message_ops,
 		                 ipc->relay_message);
+		if (r < 0)
+			return r;
+	}
+	if (c->ipc_share.enabled) {
+		ipc->share = ipc_share_new(k, c->ipc_share.number, caps->memory_map, caps->process_state);
+		r = register_ipc(k, "IPC Share", &c->ipc_share, &ipc_share_ops, ipc->share);
 	}
 	return r;
 }
@@ -79,6 +87,7 @@ void board_ipc_free(struct board_ipc *ipc)
 {
 	if (!ipc)
 		return;
+	ipc_share_free(ipc->share);
 	ipc_relay_message_free(ipc->relay_message);
 	ipc_relay_request_free(ipc->relay_request);
 	ipc_registry_package_name_free(ipc->package_name);

@@ -1,4 +1,4 @@
-/* Board wiring of the IPC capsules: registries, Relay Request, Relay Message, with their capabilities. */
+/* Board wiring of the IPC capsules: registries, Relay Request, Relay Message, Share, with their capabilities. */
 #ifndef TOCKHOST_BOARD_IPC_H
 #define TOCKHOST_BOARD_IPC_H
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "board/control_internal.h"
 #include "capsules/ipc/ipc_registry_package_name.h"

@@ -28,11 +28,8 @@ bool control_cmd_targets_process(enum control_cmd cmd)
 	       cmd == CONTROL_CMD_FAULT;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, const char *what)
-{
-	snprintf(err, errlen, fmt, what);
-	return -EINVAL;
-}
+/* Fill err and evaluate to -EINVAL. */
+#define FAIL(err, errlen, ...) (snprintf((err), (errlen), __VA_ARGS__), -EINVAL)
 
 /* A JSON integer in [0, max]; json-c would silently turn 1.5 or "7" into 1 or 7, so check the type. */
 static int get_u32(struct json_object *o, const char *key, uint32_t max, bool *ret_has, uint32_t *ret, char *err,
@@ -44,11 +41,11 @@ static int get_u32(struct json_object *o, const char *key, uint32_t max, bool *r
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
 		return 0;
 	if (!json_object_is_type(v, json_type_int))
-		return fail(err, errlen, "'%s' must be an integer", key);
+		return FAIL(err, errlen, "'%s' must be an integer", key);
 	errno = 0;
 	n = json_object_get_int64(v);
 	if (errno || n < 0 || (uint64_t)n > max)
-		return fail(err, errlen, "'%s' is out of range", key);
+		return FAIL(err, errlen, "'%s' is out of range", key);
 	*ret_has = true;
 	*ret = (uint32_t)n;
 	return 0;
@@ -65,11 +62,11 @@ static int get_string(struct json_object *o, const char *key, char *buf, size_t 
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
-		return fail(err, errlen, "'%s' must be a string", key);
+		return FAIL(err, errlen, "'%s' must be a string", key);
 	s = json_object_get_string(v);
 	len = json_object_get_string_len(v);
 	if (len <= 0 || (size_t)len >= buflen || strlen(s) != (size_t)len)
-		return fail(err, errlen, "'%s' must be a non-empty string without NUL bytes, at most 255 bytes", key);
+		return FAIL(err, errlen, "'%s' must be a non-empty string without NUL bytes, at most 255 bytes", key);
 	memcpy(buf, s, (size_t)len + 1);
 	if (ret_has)
 		*ret_has = true;
@@ -83,7 +80,7 @@ static int get_bool(struct json_object *o, const char *key, bool *ret, char *err
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
 		return 0;
 	if (!json_object_is_type(v, json_type_boolean))
-		return fail(err, errlen, "'%s' must be true or false", key);
+		return FAIL(err, errlen, "'%s' must be true or false", key);
 	*ret = json_object_get_boolean(v);
 	return 0;
 }
@@ -93,9 +90,9 @@ static int check_version(struct json_object *root, char *err, size_t errlen)
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(root, "v", &v))
-		return fail(err, errlen, "%s", "missing protocol version 'v' (this supervisor speaks v1)");
+		return FAIL(err, errlen, "%s", "missing protocol version 'v' (this supervisor speaks v1)");
 	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) != CONTROL_PROTOCOL_VERSION)
-		return fail(err, errlen, "%s", "unsupported protocol version (this supervisor speaks v1)");
+		return FAIL(err, errlen, "%s", "unsupported protocol version (this supervisor speaks v1)");
 	return 0;
 }
 
@@ -105,7 +102,7 @@ static int parse_cmd(struct json_object *root, enum control_cmd *ret, char *err,
 	const char *s;
 
 	if (!json_object_object_get_ex(root, "cmd", &v) || !json_object_is_type(v, json_type_string))
-		return fail(err, errlen, "%s", "missing command: 'cmd' must be a string");
+		return FAIL(err, errlen, "%s", "missing command: 'cmd' must be a string");
 	s = json_object_get_string(v);
 	for (int i = 0; i < CONTROL_CMD_COUNT_; i++)
 		if (strlen(s) == (size_t)json_object_get_string_len(v) && !strcmp(s, cmd_names[i])) {
@@ -131,9 +128,9 @@ static int parse_fields(struct control_request *r, char *err, size_t errlen)
 		snprintf(r->cause, sizeof(r->cause), "fault injected by ipcctl");
 	if (control_cmd_targets_process(r->cmd)) {
 		if (!r->has_app && !r->has_pid)
-			return fail(err, errlen, "'%s' needs the app: 'app' (name) or 'pid'", cmd_names[r->cmd]);
+			return FAIL(err, errlen, "'%s' needs the app: 'app' (name) or 'pid'", cmd_names[r->cmd]);
 		if (r->has_app && r->has_pid)
-			return fail(err, errlen, "'%s' takes 'app' or 'pid', not both", cmd_names[r->cmd]);
+			return FAIL(err, errlen, "'%s' takes 'app' or 'pid', not both", cmd_names[r->cmd]);
 	}
 	return 0;
 }
@@ -146,12 +143,12 @@ int control_request_parse(const char *line, size_t len, struct control_request *
 
 	memset(ret, 0, sizeof(*ret));
 	if (len > CONTROL_MAX_REQUEST || len > INT_MAX)
-		return fail(err, errlen, "%s", "request too long");
+		return FAIL(err, errlen, "%s", "request too long");
 	if (memchr(line, '\0', len))
-		return fail(err, errlen, "%s", "request contains a NUL byte");
+		return FAIL(err, errlen, "%s", "request contains a NUL byte");
 	tok = json_tokener_new_ex(16); /* requests are flat: deep nesting is refused, never recursed into */
 	if (!tok)
-		return fail(err, errlen, "%s", "out of memory");
+		return FAIL(err, errlen, "%s", "out of memory");
 	ret->root = json_tokener_parse_ex(tok, line, (int)len);
 	jerr = json_tokener_get_error(tok);
 	if (ret->root && jerr == json_tokener_success && json_tokener_get_parse_end(tok) < len) {
@@ -167,7 +164,7 @@ int control_request_parse(const char *line, size_t len, struct control_request *
 		return -EINVAL;
 	}
 	if (!json_object_is_type(ret->root, json_type_object))
-		return fail(err, errlen, "%s", "a request must be a JSON object");
+		return FAIL(err, errlen, "%s", "a request must be a JSON object");
 	json_object_object_get_ex(ret->root, "id", &ret->id);
 	if ((e = check_version(ret->root, err, errlen)) < 0 || (e = parse_cmd(ret->root, &ret->cmd, err, errlen)) < 0)
 		return e;

@@ -157,7 +157,7 @@ static bool involves(const struct hk_trace_event *ev, const struct hk_process *p
 
 bool control_trace_match(struct board_control *bc, const struct control_trace_filter *f, const struct hk_trace_event *ev)
 {
-	uint64_t driver;
+	uint64_t driver = 0;
 	bool has_driver = event_driver(ev, &driver);
 
 	if (f->has_pid && !involves(ev, ev->process, f->pid))

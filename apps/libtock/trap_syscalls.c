@@ -15,6 +15,19 @@
 extern uint32_t tock_proc_trap_seq __attribute__((weak));
 static uint32_t private_seq;
 
+/*
+ * The runner's receive: it carries out the kernel's share instructions (IPC Share map/unmap) that
+ * may precede an answer and returns the answer. Outside tock-proc we read the socket ourselves.
+ */
+extern int tock_proc_trap_recv(struct tock_trap_frame* frame) __attribute__((weak));
+
+static int trap_recv(struct tock_trap_frame* f)
+{
+  if (tock_proc_trap_recv)
+    return tock_proc_trap_recv(f);
+  return read(TOCK_TRAP_FD, f, sizeof(*f)) == (ssize_t)sizeof(*f) ? 0 : -1;
+}
+
 /* The channel is gone or the supervisor broke the protocol: nothing sensible is left to do. */
 __attribute__((noreturn)) static void channel_broken(void)
 {
@@ -44,7 +57,7 @@ static void trap_call(uint32_t class_id, uint64_t r0, uint64_t r1, uint64_t r2, 
   uint32_t seq = next_seq();
 
   trap_send(seq, class_id, r0, r1, r2, r3);
-  if (read(TOCK_TRAP_FD, ret, sizeof(*ret)) != (ssize_t)sizeof(*ret))
+  if (trap_recv(ret) < 0)
     channel_broken();
   if (ret->magic != TOCK_TRAP_MAGIC || ret->version != TOCK_TRAP_VERSION || ret->seq != seq)
     channel_broken();
@@ -107,7 +120,7 @@ __attribute__((noreturn)) static void exit_call(uint32_t kind, uint32_t completi
   fflush(NULL);
   trap_send(next_seq(), TOCK_CLASS_EXIT, kind, completion_code, 0, 0);
   struct tock_trap_frame f;
-  (void)!read(TOCK_TRAP_FD, &f, sizeof(f));
+  (void)trap_recv(&f);
   channel_broken();
 }
 

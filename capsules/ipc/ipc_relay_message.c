@@ -22,10 +22,13 @@ struct ipc_relay_message {
 	struct hk_kernel *kernel;
 	uint32_t driver;
 	struct hk_process_listener listener;
-	/* The last ProcessId whose end was reported: one end can arrive as two transitions
-	 * (faulted, then restarted or terminated) and the receiver should hear it once. */
-	bool reported_any;
-	hk_pid reported_pid;
+	/* Incarnations that started and whose end is not reported yet. One end can arrive as
+	 * several transitions (faulted, then restarted or terminated by the fault policy or by
+	 * ipcctl, possibly with other processes' transitions in between); receivers hear it
+	 * once, for the first. Bounded by the number of live processes. */
+	hk_pid *live;
+	size_t n_live, cap_live;
+	bool live_lost; /* an allocation failed: report ends of untracked ProcessIds too */
 };
 
 /* ---- the StreamingProcessSlice header ---- */
@@ -268,6 +271,34 @@ static void report_sender_gone(struct ipc_relay_message *rm, uint64_t gone)
 	}
 }
 
+static void live_add(struct ipc_relay_message *rm, hk_pid pid)
+{
+	if (rm->n_live == rm->cap_live) {
+		size_t n = rm->cap_live ? rm->cap_live * 2 : 8;
+		hk_pid *v = realloc(rm->live, n * sizeof(*v));
+
+		if (!v) {
+			rm->live_lost = true;
+			return;
+		}
+		rm->live = v;
+		rm->cap_live = n;
+	}
+	rm->live[rm->n_live++] = pid;
+}
+
+/* True (and forgotten) if pid started and its end was not reported yet. */
+static bool live_take(struct ipc_relay_message *rm, hk_pid pid)
+{
+	for (size_t i = 0; i < rm->n_live; i++) {
+		if (rm->live[i] == pid) {
+			rm->live[i] = rm->live[--rm->n_live];
+			return true;
+		}
+	}
+	return rm->live_lost;
+}
+
 static void relay_process_event(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
                                 enum hk_process_event event)
 {
@@ -276,12 +307,12 @@ static void relay_process_event(struct hk_process_listener *self, struct hk_kern
 	/* After a restart the old ProcessId no longer names the slot; the ShortId survives restarts. */
 	uint32_t short_id = hk_process_short_id(k, event == HK_EVENT_RESTARTED ? new_pid : pid);
 
-	if (event == HK_EVENT_STARTED)
+	if (event == HK_EVENT_STARTED) {
+		live_add(rm, pid);
 		return;
-	if (rm->reported_any && rm->reported_pid == pid)
-		return;
-	rm->reported_any = true;
-	rm->reported_pid = pid;
+	}
+	if (!live_take(rm, pid))
+		return; /* already reported, or never ran */
 	report_sender_gone(rm, ipc_identifier_make(pid, short_id));
 }
 
@@ -291,6 +322,7 @@ struct ipc_relay_message *ipc_relay_message_new(struct hk_kernel *k, uint32_t dr
                                                 const struct hk_cap_process_state *cap)
 {
 	struct ipc_relay_message *rm = calloc(1, sizeof(*rm));
+	hk_pid pid;
 
 	if (!rm)
 		return NULL;
@@ -301,11 +333,15 @@ struct ipc_relay_message *ipc_relay_message_new(struct hk_kernel *k, uint32_t dr
 		free(rm);
 		return NULL;
 	}
+	for (size_t cursor = 0; hk_process_next(k, &cursor, &pid);) /* processes that started before us */
+		live_add(rm, pid);
 	return rm;
 }
 
 void ipc_relay_message_free(struct ipc_relay_message *rm)
 {
+	if (rm)
+		free(rm->live);
 	free(rm);
 }
 

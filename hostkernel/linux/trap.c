@@ -101,6 +101,10 @@ void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
 	c->state = LX_PREEMPTED;
 	lx->running = NULL;
 	hk_process_preempted(lx->k, c->app->p);
+	/* Under virtual time a used-up slice counts as that much time: an app that never
+	 * yields (a spinner) cannot freeze the clock, so alarms and --run-for still come. */
+	if (lx->cfg.virtual_time)
+		hk_clock_set_virtual_ns(lx->k, hk_now_ns(lx->k) + slice);
 }
 
 static const char *access_name(uint64_t a)

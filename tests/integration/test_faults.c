@@ -169,7 +169,29 @@ START_TEST(test_memory_fault)
 }
 END_TEST
 
-/* 8. restart:2 restarts crasher twice with fresh ProcessIds, then stops it; blink_timer keeps its id. */
+/* 8. restart:2 alone: restarted as ProcessId 1 then 2 (restart 1, 2), then stopped as 2; exit 1. */
+START_TEST(test_restart_alone)
+{
+	struct th_result r;
+	struct th_restart rs[8];
+	struct th_fault f[8];
+	unsigned stopped[2];
+
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--virtual-time", "--fault-policy", "restart:2", th_app("crasher")));
+	th_expect_clean(&r);
+	th_expect(&r, th_restarts(r.err, "crasher", rs, 8) == 2, "want two restarts of crasher");
+	th_expect(&r, rs[0].pid == 1 && rs[0].count == 1 && rs[1].pid == 2 && rs[1].count == 2,
+		  "restarts as %u (%u), %u (%u); want 1 (1), 2 (2)", rs[0].pid, rs[0].count, rs[1].pid, rs[1].count);
+	th_expect(&r, th_faults(r.err, "crasher", f, 8) == 3 && f[0].pid == 0 && f[1].pid == 1 && f[2].pid == 2,
+		  "want faults as ProcessId 0, 1, 2");
+	th_expect(&r, th_process_events(r.err, "crasher", "stopped after fault", stopped, 2) == 1 && stopped[0] == 2,
+		  "want crasher stopped as ProcessId 2");
+	th_expect(&r, r.exit_code == 1, "exit status %d, want 1", r.exit_code);
+	th_result_free(&r);
+}
+END_TEST
+
+/* 8. with a second app: restart:2 restarts crasher twice with fresh ProcessIds, then stops it; blink_timer keeps its id. */
 START_TEST(test_restart_new_pid)
 {
 	struct th_result r;
@@ -333,6 +355,7 @@ static Suite *faults_suite(void)
 	tcase_add_loop_test(tc, test_escape, 0, TH_ARRAY_SIZE(escape_cases));
 	tcase_add_test(tc, test_panic_policy);
 	tcase_add_loop_test(tc, test_memory_fault, 0, TH_ARRAY_SIZE(memory_cases));
+	tcase_add_test(tc, test_restart_alone);
 	tcase_add_test(tc, test_restart_new_pid);
 	tcase_add_test(tc, test_voluntary_restart);
 	tcase_add_test(tc, test_isolation_restarts);

@@ -72,7 +72,7 @@ size_t th_process_events(const char *err, const char *name, const char *what, un
 		th_expect((r), !(r)->timed_out, "supervisor hung (hang guard fired)");       \
 		th_expect((r), (r)->term_signal == 0, "supervisor died of signal %d",         \
 			  (r)->term_signal);                                                  \
-		th_expect((r), !strstr((r)->err, "AddressSanitizer") &&                       \
+		th_expect((r), !strstr((r)->err, "Sanitizer:") &&                             \
 				       !strstr((r)->err, "runtime error:"),                   \
 			  "sanitizer report in supervisor stderr");                           \
 	} while (0)
