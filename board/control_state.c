@@ -209,7 +209,9 @@ static struct json_object *relay_message_json(struct board_control *bc)
 	while (bc->ipc.relay_message && hk_process_next(bc->k, &cursor, &pid)) {
 		struct json_object *r;
 
-		if (ipc_relay_message_info(bc->ipc.relay_message, pid, &info) < 0)
+		/* A pure sender has a grant too: list only processes that ever received. */
+		if (ipc_relay_message_info(bc->ipc.relay_message, pid, &info) < 0 ||
+		    (!info.enabled && !info.slice_len && !info.messages && !info.dropped))
 			continue;
 		r = json_object_new_object();
 		add_holder(bc, r, pid, ipc_identifier_of(bc->k, pid));

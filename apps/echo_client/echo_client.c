@@ -14,7 +14,7 @@
 #define DISCOVERY_RETRY_MS 20
 #define MAX_RETRIES 100 /* per RPC: a server that keeps vanishing is an error, not a reason to hang */
 
-static char identity[48]; /* "<package>/<nonce>": distinct even for several copies of one TBF */
+static char identity[48]; /* "<nonce>/<package>": distinct even for several copies of one TBF */
 
 static uint64_t discover_server(void)
 {
@@ -27,12 +27,16 @@ static uint64_t discover_server(void)
 	return id;
 }
 
-/* Payload of RPC seq: "<identity>:<seq>:" then a seq-dependent byte pattern, cut to 0..64 bytes. */
+/*
+ * Payload of RPC seq: "<seq>:<identity>:" then a seq-dependent byte pattern, cut to 0..64 bytes.
+ * The sequence number and nonce come first so that even short echoes tell a stale, duplicated or
+ * misdelivered response from the right one.
+ */
 static size_t make_payload(unsigned seq, uint8_t* out)
 {
 	size_t len = seq % (ECHO_MAX_PAYLOAD + 1);
 	char text[ECHO_MAX_PAYLOAD + 1];
-	int n = snprintf(text, sizeof(text), "%s:%u:", identity, seq);
+	int n = snprintf(text, sizeof(text), "%u:%s:", seq, identity);
 
 	for (size_t i = 0; i < len; i++)
 		out[i] = i < (size_t)n ? (uint8_t)text[i] : (uint8_t)(seq * 31u + i * 7u);
@@ -47,8 +51,8 @@ static void make_identity(void)
 
 	echo_own_package_name(package, sizeof(package));
 	libtocksync_rng_get_random_bytes(nonce, sizeof(nonce), sizeof(nonce), &got); /* no rng: nonce 0 */
-	snprintf(identity, sizeof(identity), "%s/%02x%02x%02x%02x", package[0] ? package : "echo_client", nonce[0],
-	         nonce[1], nonce[2], nonce[3]);
+	snprintf(identity, sizeof(identity), "%02x%02x%02x%02x/%s", nonce[0], nonce[1], nonce[2], nonce[3],
+	         package[0] ? package : "echo_client");
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostkernel/core/core_ext.h"
 #include "hostkernel/core/trap_codec.h"
 #include "hostkernel/linux/backend_internal.h"
 

@@ -1,4 +1,4 @@
-/* libFuzzer harness: app layout computation (loader/app_layout.c) on arbitrary ELF images; checks the documented map. */
+/* libFuzzer harness: app layout (loader/app_layout.c) on arbitrary ELF images, checking the documented map. */
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ static void check_map(const struct ldr_layout *l, const struct tbf_info *info, c
 	CHECK(l->ram_end - l->grant_start == page_round(pr->grant_size));
 }
 
-/* Every loadable segment lands where the map says: writable ones in RAM below data_end, others in flash after the TBF. */
+/* Every loadable segment lands where the map says: writable ones in RAM below data_end, others in flash. */
 static void check_segments(const uint8_t *elf, size_t len, const struct ldr_layout *l)
 {
 	Elf64_Ehdr eh;

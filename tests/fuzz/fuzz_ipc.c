@@ -726,6 +726,7 @@ static void check_new_entry(struct fz *f, const struct fz_op *op, size_t i, cons
 		CHECK(op->lifecycle && e->a0 == TOCK_ERR_NODEVICE && fz_ended_now(f, ipc_identifier_pid(id)));
 		CHECK(!hk_process_alive(f->k, ipc_identifier_pid(id)));
 		CHECK(hk_allow_ro_get(f->k, RM, me, 1, &ro) == 0 && list_has(&ro, id));
+		CHECK(f->before[i].rm_valid && f->before[i].rm.enabled); /* only while reception is on */
 		if (f->gone_for[i] != me)
 			f->n_gone[i] = 0;
 		f->gone_for[i] = me;

@@ -34,11 +34,12 @@ int main(void)
 	bool messages = false;
 	returncode_t r;
 
-	r = libtocksync_ipc_registry_string_name_register_service(name, sizeof(name));
+	/* Accept requests before anyone can find us: a client's first send must never see NODEVICE. */
+	r = libtocksync_ipc_relay_request_server_enable_requests();
+	if (r == RETURNCODE_SUCCESS)
+		r = libtocksync_ipc_registry_string_name_register_service(name, sizeof(name));
 	if (r == RETURNCODE_SUCCESS)
 		r = libtocksync_ipc_registry_package_name_register_service();
-	if (r == RETURNCODE_SUCCESS)
-		r = libtocksync_ipc_relay_request_server_enable_requests();
 	if (r != RETURNCODE_SUCCESS) {
 		printf("ipcctl_server: cannot serve: %s\n", tock_strrcode(r));
 		return 1;

@@ -8,10 +8,11 @@
 int main(void)
 {
 	static const uint8_t name[20] = "ipcctl_stuck";
-	returncode_t r = libtocksync_ipc_registry_string_name_register_service(name, sizeof(name));
+	/* Accept requests before anyone can find us: the waiter's send must land. */
+	returncode_t r = libtocksync_ipc_relay_request_server_enable_requests();
 
 	if (r == RETURNCODE_SUCCESS)
-		r = libtocksync_ipc_relay_request_server_enable_requests();
+		r = libtocksync_ipc_registry_string_name_register_service(name, sizeof(name));
 	printf("ipcctl_stuck: %s\n", r == RETURNCODE_SUCCESS ? "accepting" : tock_strrcode(r));
 	for (;;)
 		yield();
