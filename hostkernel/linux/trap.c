@@ -78,11 +78,24 @@ void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resu
 	}
 }
 
+/* Is some incarnation still setting up (spawned, no HELLO yet)? */
+static bool any_starting(const struct hk_linux *lx)
+{
+	for (size_t i = 0; i < lx->n_apps; i++)
+		if (lx->apps[i]->conn && lx->apps[i]->conn->state == LX_AWAIT_HELLO)
+			return true;
+	return false;
+}
+
 void lx_schedule(struct hk_linux *lx)
 {
 	struct hk_resume res;
 	struct hk_process *p;
 
+	/* Under virtual time nothing runs while an app is still starting: how long a runner takes to
+	 * set up is host timing, and letting others run meanwhile would make the order depend on it. */
+	if (lx->cfg.virtual_time && any_starting(lx))
+		return;
 	while (!lx->running && !lx->stop_requested && !lx->panicked) {
 		p = hk_schedule_next(lx->k, &res);
 		if (!p)
