@@ -149,7 +149,9 @@ enum hk_process_event {
 /*
  * Called synchronously at the transition, after the old incarnation's grants, allows and
  * upcalls are gone. `pid` is the identifier the transition ended (for STARTED: the new one);
- * `new_pid` is the restarted identifier (RESTARTED only, else == pid).
+ * `new_pid` is the restarted identifier (RESTARTED only, else == pid). One incarnation can be
+ * reported ended more than once (FAULTED, then RESTARTED or TERMINATED when the fault policy or
+ * process control acts on it later), so a listener must treat "pid ended" idempotently.
  */
 struct hk_process_listener {
 	void (*notify)(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
