@@ -90,6 +90,14 @@ static void file_stem(const char *path, char *out, size_t out_len)
 	out[n] = '\0';
 }
 
+/* The name is shown on the terminal ([name] prefixes, reports): its control bytes are shown, not obeyed. */
+static void make_printable(char *name)
+{
+	for (unsigned char *c = (unsigned char *)name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
 /* Check one object at `off`; 0 (usable), 1 (skip: disabled or padding), or -errno with err set. */
 static int check_object(const char *path, const uint8_t *img, size_t avail, size_t off, struct board_app_image *a,
                         char *err, size_t err_len)
@@ -121,6 +129,7 @@ static int check_object(const char *path, const uint8_t *img, size_t avail, size
 		snprintf(a->name, sizeof(a->name), "%s", a->info.package_name);
 	else
 		file_stem(path, a->name, sizeof(a->name));
+	make_printable(a->name);
 	return 0;
 }
 

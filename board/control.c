@@ -15,6 +15,7 @@
 #include "capsules/ipc/ipc_registry_package_name.h"
 #include "capsules/ipc/ipc_registry_string_name.h"
 #include "capsules/ipc/ipc_relay_message.h"
+#include "capsules/ipc/ipc_share.h"
 #include "capsules/ipc/ipc_relay_request.h"
 #include "hostkernel/linux/control_proc.h"
 #include "hostkernel/linux/control_protocol.h"
@@ -291,6 +292,7 @@ static void dispatch(struct board_control *bc, struct hk_control_client *c, cons
 	case CONTROL_CMD_PS: control_add_ps(bc, reply); break;
 	case CONTROL_CMD_SERVICES: control_add_services(bc, reply); break;
 	case CONTROL_CMD_RELAY: control_add_relay(bc, reply); break;
+	case CONTROL_CMD_SHARES: control_add_shares(bc, reply); break;
 	default: control_add_stats(bc, reply); break;
 	}
 	control_send(bc, c, reply);
@@ -360,6 +362,10 @@ static void find_ipc(struct board_control *bc)
 	    hk_kernel_driver(bc->k, c->ipc_relay_message.number, &self) == &ipc_relay_message_ops) {
 		ipc->relay_message = self;
 		ipc->relay_message_driver = c->ipc_relay_message.number;
+	}
+	if (c->ipc_share.enabled && hk_kernel_driver(bc->k, c->ipc_share.number, &self) == &ipc_share_ops) {
+		ipc->share = self;
+		ipc->share_driver = c->ipc_share.number;
 	}
 }
 

@@ -20,6 +20,7 @@ struct ipc_registry_string_name;
 struct ipc_registry_package_name;
 struct ipc_relay_request;
 struct ipc_relay_message;
+struct ipc_share;
 
 #define CONTROL_MAX_DRIVER_STATS 32
 #define CONTROL_LATENCY_WINDOW 4096 /* the last this many Relay Request round trips feed p50/p99 */
@@ -69,6 +70,8 @@ struct control_ipc {
 	struct ipc_relay_request *relay_request;
 	struct ipc_relay_message *relay_message;
 	uint32_t string_name_driver, package_name_driver, relay_request_driver, relay_message_driver;
+	struct ipc_share *share;
+	uint32_t share_driver;
 };
 
 struct board_control {
@@ -105,6 +108,9 @@ void control_add_ps(struct board_control *bc, struct json_object *reply);
 void control_add_services(struct board_control *bc, struct json_object *reply);
 void control_add_relay(struct board_control *bc, struct json_object *reply);
 void control_add_stats(struct board_control *bc, struct json_object *reply);
+
+/* control_share.c: shares */
+void control_add_shares(struct board_control *bc, struct json_object *reply);
 
 /* control_trace.c: the kernel tracer (stats always, stream to subscribers) */
 void control_tracer_event(struct hk_tracer *self, struct hk_kernel *k, const struct hk_trace_event *ev);

@@ -14,7 +14,7 @@ static const char *const cmd_names[CONTROL_CMD_COUNT_] = {
 	[CONTROL_CMD_HELLO] = "hello",     [CONTROL_CMD_PS] = "ps",         [CONTROL_CMD_SERVICES] = "services",
 	[CONTROL_CMD_RELAY] = "relay",     [CONTROL_CMD_STATS] = "stats",   [CONTROL_CMD_TRACE] = "trace",
 	[CONTROL_CMD_STOP] = "stop",       [CONTROL_CMD_START] = "start",   [CONTROL_CMD_RESTART] = "restart",
-	[CONTROL_CMD_FAULT] = "fault",
+	[CONTROL_CMD_FAULT] = "fault",     [CONTROL_CMD_SHARES] = "shares",
 };
 
 const char *control_cmd_name(enum control_cmd cmd)

@@ -19,6 +19,7 @@ enum control_cmd {
 	CONTROL_CMD_START,
 	CONTROL_CMD_RESTART,
 	CONTROL_CMD_FAULT,
+	CONTROL_CMD_SHARES, /* IPC Share regions and MPU slots (control_share.c) */
 	CONTROL_CMD_COUNT_,
 };
 

@@ -30,6 +30,7 @@ struct share_grant {
 	hk_pid receiver;
 	uint64_t receiver_id;
 	bool writable;
+	bool mapped; /* by cmd 3, until cmd 4 or revoke: who must hear upcall 1 */
 };
 
 /* One region this capsule created: its owner and who it was granted to. */
@@ -71,10 +72,16 @@ static bool share_mapped(struct ipc_share *s, uint32_t region, hk_pid pid)
 	return hk_share_address(s->kernel, region, pid, NULL, NULL) == 0;
 }
 
-/* Tell receiver its region is gone (upcall 1); a dead receiver is skipped by the kernel. */
-static void share_notify_gone(struct ipc_share *s, const struct share_entry *e, hk_pid receiver)
+/*
+ * Tell a receiver that had the region mapped that it is gone (upcall 1); a dead receiver is
+ * skipped by the kernel. Only mappers are told: they lost memory, and since mapping is the
+ * receiver's own choice, no owner can flood a receiver's queue with create/grant/destroy loops.
+ */
+static void share_notify_gone(struct ipc_share *s, const struct share_entry *e, const struct share_grant *g)
 {
-	hk_upcall_schedule(s->kernel, s->driver, receiver, SHARE_UPCALL_GONE, ipc_identifier_low(e->owner_id),
+	if (!g->mapped)
+		return;
+	hk_upcall_schedule(s->kernel, s->driver, g->receiver, SHARE_UPCALL_GONE, ipc_identifier_low(e->owner_id),
 	                   ipc_identifier_high(e->owner_id), e->region);
 }
 
@@ -171,7 +178,7 @@ static struct hk_cmd_ret share_grant(struct ipc_share *s, hk_pid caller)
 		}
 		g = &e->grants[e->n_grants++];
 	}
-	*g = (struct share_grant){ receiver, id, (flags & SHARE_FLAG_WRITABLE) != 0 };
+	*g = (struct share_grant){ receiver, id, (flags & SHARE_FLAG_WRITABLE) != 0, false };
 	hk_upcall_schedule(s->kernel, s->driver, receiver, SHARE_UPCALL_GRANTED, ipc_identifier_low(e->owner_id),
 	                   ipc_identifier_high(e->owner_id), region);
 	return hk_cmd_success();
@@ -196,12 +203,14 @@ static struct hk_cmd_ret share_map(struct ipc_share *s, hk_pid caller, uint32_t 
 	err = hk_share_map(s->kernel, s->cap, region, caller, g->writable, &address);
 	if (err < 0)
 		return hk_cmd_failure(share_errno_to_error(err));
+	g->mapped = true;
 	return hk_cmd_success_u32_u64((uint32_t)info.size, address);
 }
 
 static struct hk_cmd_ret share_unmap_or_destroy(struct ipc_share *s, hk_pid caller, uint32_t region)
 {
 	struct share_entry *e = share_find(s, region);
+	struct share_grant *g;
 
 	if (!e)
 		return hk_cmd_failure(TOCK_ERR_INVAL);
@@ -209,14 +218,15 @@ static struct hk_cmd_ret share_unmap_or_destroy(struct ipc_share *s, hk_pid call
 		/* Revoke everywhere first, then tell: by the time an upcall runs the mapping is gone. */
 		hk_share_destroy(s->kernel, s->cap, region);
 		for (size_t i = 0; i < e->n_grants; i++)
-			share_notify_gone(s, e, e->grants[i].receiver);
+			share_notify_gone(s, e, &e->grants[i]);
 		share_remove(s, e);
 		return hk_cmd_success();
 	}
-	if (!share_grant_of(e, caller))
+	if (!(g = share_grant_of(e, caller)))
 		return hk_cmd_failure(TOCK_ERR_INVAL);
 	if (hk_share_unmap(s->kernel, s->cap, region, caller) < 0)
 		return hk_cmd_failure(TOCK_ERR_ALREADY);
+	g->mapped = false;
 	return hk_cmd_success();
 }
 
@@ -237,11 +247,11 @@ static struct hk_cmd_ret share_revoke(struct ipc_share *s, hk_pid caller, uint32
 		return hk_cmd_failure(TOCK_ERR_NODEVICE);
 	for (size_t i = 0; i < e->n_grants; i++)
 		if (e->grants[i].receiver_id == id) {
-			hk_pid receiver = e->grants[i].receiver;
+			struct share_grant g = e->grants[i];
 
-			hk_share_unmap(s->kernel, s->cap, region, receiver); /* -ENOENT: it never mapped it */
+			hk_share_unmap(s->kernel, s->cap, region, g.receiver); /* -ENOENT: it never mapped it */
 			e->grants[i] = e->grants[--e->n_grants];
-			share_notify_gone(s, e, receiver);
+			share_notify_gone(s, e, &g);
 			return hk_cmd_success();
 		}
 	return hk_cmd_failure(TOCK_ERR_INVAL);
@@ -276,6 +286,8 @@ const struct hk_driver_ops ipc_share_ops = {
 	.grant_size = 0,
 	.num_upcalls = 2,
 	.num_allow_ro = 1,
+	/* Grants are notifications: an owner granting in a loop cannot clog a receiver's queue. */
+	.notification_upcalls = 1u << SHARE_UPCALL_GRANTED,
 	.command = share_command,
 };
 
@@ -297,7 +309,7 @@ static void share_process_event(struct hk_process_listener *l, struct hk_kernel 
 		if (e->owner == pid) {
 			hk_share_destroy(s->kernel, s->cap, e->region); /* -ENOENT: the kernel did it already */
 			for (size_t j = 0; j < e->n_grants; j++)
-				share_notify_gone(s, e, e->grants[j].receiver);
+				share_notify_gone(s, e, &e->grants[j]);
 			share_remove(s, e);
 			continue;
 		}

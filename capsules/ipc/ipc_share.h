@@ -16,10 +16,16 @@
  *
  *   RO allow 0   cmd 2: {u64 receiver IPC Identifier, u32 region, u32 flags (bit 0 writable)},
  *                native endian, at least 16 bytes. cmd 5: {u64 receiver IPC Identifier}, >= 8.
- *   upcall 0     receiver: a region was granted to it (owner_low, owner_high, region).
- *   upcall 1     receiver: a region it was granted is gone for it (owner_low, owner_high, region):
- *                the owner destroyed it (cmd 4), revoked this receiver (cmd 5), or ended
- *                (fault, restart, exit). Any mapping is already gone: a later access faults.
+ *   upcall 0     receiver: a region was granted to it (owner_low, owner_high, region). A
+ *                notification: while one is queued, further grants are coalesced into it (the
+ *                first one's arguments stay), so no owner can clog a receiver's upcall queue;
+ *                region ids are usually handed over out of band (e.g. Relay Request) anyway.
+ *   upcall 1     receiver: a region it had mapped is gone (owner_low, owner_high, region): the
+ *                owner destroyed it (cmd 4), revoked this receiver (cmd 5), or ended (fault,
+ *                restart, exit). The mapping is already gone: a later access faults. Receivers
+ *                that were granted the region but never mapped it lose the grant silently (a
+ *                later cmd 3 is INVAL): only a mapping, the receiver's own choice, earns an
+ *                upcall 1, so create/grant/destroy loops cannot flood anyone either.
  *
  *   cmd 0             Success.
  *   cmd 1 (size)      create a region mapped read-write into the caller. Success-u32-u64
@@ -37,11 +43,11 @@
  *                     (size, address). INVAL: no such region or not granted to the caller;
  *                     ALREADY: already mapped (the owner's own region always is); NOMEM: MPU
  *                     regions or window used up.
- *   cmd 4 (region)    owner: destroy it, revoking every mapping (each receiver gets upcall 1).
+ *   cmd 4 (region)    owner: destroy it, revoking every mapping (each mapper gets upcall 1).
  *                     Receiver: unmap it (the grant stays; ALREADY if it was not mapped).
  *                     INVAL: no such region, or neither owned by nor granted to the caller.
  *   cmd 5 (region)    owner: revoke one receiver (reads its identifier from RO allow 0): its
- *                     mapping goes, its grant goes, it gets upcall 1. SIZE: allow shorter than 8;
+ *                     mapping goes, its grant goes, it gets upcall 1 if it had mapped it. SIZE: allow shorter than 8;
  *                     INVAL: not the caller's region; NODEVICE: the identifier names no live
  *                     process; INVAL: a live process the region is not granted to.
  *   other             Failure(NOSUPPORT).

@@ -88,17 +88,28 @@ static void feed_stdin(struct hk_linux *lx)
 	arm_stdin(lx);
 }
 
+/* Is the app's end of the trap socket still open? (A dying app's end closes; the app cannot close fd 3.) */
+static bool peer_open(const struct lx_conn *c)
+{
+	struct pollfd pfd = { .fd = c->sock, .events = POLLIN };
+
+	return c->sock >= 0 && poll(&pfd, 1, 0) >= 0 && !(pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void on_recv(struct hk_linux *lx, struct lx_conn *c, int res)
 {
 	c->recv_armed = false;
 	if (c->state == LX_DEAD)
 		return;
-	if (res <= 0) {
-		/* EOF or error: the app's end is gone; its pidfd tells why. */
+	/* EOF or error: the app's end is gone; its pidfd tells why. A 0 from a live peer is an empty frame. */
+	if (res < 0 || (res == 0 && !peer_open(c))) {
 		c->eof = true;
 		return;
 	}
 	lx_handle_frame(lx, c, c->recv_buf, (size_t)res > sizeof(c->recv_buf) ? sizeof(c->recv_buf) : (size_t)res);
+	/* An answer could not be sent to a live app: it sends syscalls without reading the answers. */
+	if (c->eof && c->state != LX_DEAD && c->app && peer_open(c))
+		lx_fault(lx, c->app, "malformed trap frame: the app does not read its answers", 0, 0, -1);
 	lx_arm_conn(lx, c);
 }
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "th_suite.h"
@@ -226,6 +227,46 @@ START_TEST(test_bad_images_mixed)
 }
 END_TEST
 
+/* Pack hello.elf as package `name` with $TBFTOOL into `out`. */
+static void pack_hello(const char *name, const char *out)
+{
+	const char *tool = getenv("TBFTOOL"), *apps = getenv("APPS_DIR");
+	char elf[4096];
+	int status;
+	pid_t pid;
+
+	ck_assert_msg(tool && apps, "TBFTOOL and APPS_DIR must be set");
+	snprintf(elf, sizeof(elf), "%s/hello/hello.elf", apps);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(tool, tool, "pack", "--name", name, "--output", out, elf, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "tbftool pack failed");
+}
+
+/* A package name is untrusted text: its control bytes must not reach the terminal (prefix or reports). */
+START_TEST(test_name_control_bytes)
+{
+	char path[4096];
+	struct th_result r;
+
+	snprintf(path, sizeof(path), "%s/evil.tbf", th_tmpdir());
+	pack_hello("evil\033]0;pwned\007\033[2J", path);
+	th_run(&r, NULL, TH_ARGS(TH_RUN, path));
+	th_expect_clean(&r);
+	th_expect(&r, r.exit_code == 0, "exit status %d, want 0", r.exit_code);
+	th_expect(&r, th_has_line(r.out, "[evil?]0;pwned??[2J] Hello from Tock on tockhost!"),
+		  "the app's prefix does not show its name with control bytes replaced");
+	th_expect(&r, !strchr(r.out, '\033') && !strchr(r.err, '\033') && !strchr(r.err, '\007'),
+		  "a control byte from the package name reached the terminal");
+	th_result_free(&r);
+	th_tmpdir_cleanup();
+}
+END_TEST
+
 static Suite *images_suite(void)
 {
 	Suite *s = suite_create("integration-images");
@@ -233,6 +274,7 @@ static Suite *images_suite(void)
 
 	tcase_add_loop_test(tc, test_bad_image, 0, TH_ARRAY_SIZE(image_cases));
 	tcase_add_test(tc, test_bad_images_mixed);
+	tcase_add_test(tc, test_name_control_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

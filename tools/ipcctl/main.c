@@ -24,6 +24,7 @@ static const char usage[] =
 	"  services                both IPC registries: names and who holds them\n"
 	"  relay                   Relay Request servers and waiting clients; Relay Message receivers\n"
 	"  stats                   per-driver counts, Relay Request round-trip latency p50/p99\n"
+	"  shares                  IPC Share regions: owners, grantees, mappings; MPU regions used per process\n"
 	"  trace [FILTERS]         live IPC events, one per line, until Ctrl-C\n"
 	"      --app NAME | --pid ID   only events of this app (by name) or ProcessId\n"
 	"      --driver NUM            only this driver (e.g. 0xA0010)\n"
@@ -145,6 +146,8 @@ static int show(struct json_object *reply, const char *cmd, const struct opts *o
 		render_relay(reply, color);
 	else if (!strcmp(cmd, "stats"))
 		render_stats(reply, color);
+	else if (!strcmp(cmd, "shares"))
+		render_shares(reply, color);
 	else if (!strcmp(cmd, "hello"))
 		render_hello(reply, color);
 	else
@@ -221,7 +224,7 @@ static struct json_object *build_request(const char *cmd, int nargs, char **args
 }
 
 static const char *const commands[] = { "ps", "services", "relay", "stats", "trace", "stop", "start",
-	                                "restart", "fault", "info", "list" };
+	                                "restart", "fault", "info", "list", "shares" };
 
 static int run(const char *cmd, int nargs, char **args, const struct opts *o)
 {

@@ -17,6 +17,7 @@ void render_ps(struct json_object *reply, bool color);
 void render_services(struct json_object *reply, bool color);
 void render_relay(struct json_object *reply, bool color);
 void render_stats(struct json_object *reply, bool color);
+void render_shares(struct json_object *reply, bool color); /* render_share.c */
 void render_control(struct json_object *reply, bool color); /* stop/start/restart/fault */
 void render_hello(struct json_object *reply, bool color);
 /* One trace event (or "dropped" notice) as one line. */

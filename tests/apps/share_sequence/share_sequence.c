@@ -26,7 +26,7 @@ int main(void)
 	expect("map twice", libtocksync_ipc_share_map(region, &size, &address), RETURNCODE_EALREADY);
 	expect("unmap", libtocksync_ipc_share_unmap(region), RETURNCODE_SUCCESS);
 	expect("unmap twice", libtocksync_ipc_share_unmap(region), RETURNCODE_EALREADY);
-	expect("destroy a region we do not own", libtocksync_ipc_share_revoke(region, owner), RETURNCODE_EINVAL);
+	expect("revoke on a region we do not own", libtocksync_ipc_share_revoke(region, owner), RETURNCODE_EINVAL);
 	expect("remap", libtocksync_ipc_share_map(region, &size, &address), RETURNCODE_SUCCESS);
 	expect("allow from the share", libtock_ipc_share_set_readonly_allow_request(address, 16), RETURNCODE_EINVAL);
 	expect("revoke", share_ask(owner, SHARE_OP_REVOKE, region, NULL, NULL), RETURNCODE_SUCCESS);

@@ -246,6 +246,30 @@ START_TEST(unmap_revoke_destroy_sequence)
 }
 END_TEST
 
+/* A flood of grants leaves one queued notification; revoking an unmapped grantee sends nothing. */
+START_TEST(grant_flood_is_coalesced)
+{
+	struct hk_process *a = ipc_test_spawn(w, "a", 0, HK_FAULT_STOP);
+	struct hk_process *b = ipc_test_spawn(w, "b", 0, HK_FAULT_STOP);
+	uint64_t aid = ipc_test_id(w, a), bid = ipc_test_id(w, b);
+	uint32_t first = share_create(a, 4096, NULL), second = share_create(a, 4096, NULL);
+	struct hk_process_stats st;
+
+	for (int i = 0; i < 50; i++) {
+		ck_assert_ok(share_grant(a, bid, first, 0));
+		ck_assert_ok(share_grant(a, bid, second, 0));
+	}
+	hk_process_get_stats(b, &st);
+	ck_assert_uint_eq(st.upcalls_queued, 1);
+	ck_assert_uint_eq(st.upcalls_dropped, 0);
+	ck_assert_upcall(w, b, SHARE, 0, (uint32_t)aid, (uint32_t)(aid >> 32), first);
+	ck_assert_no_upcall(w, b, SHARE, 0);
+	ck_assert_ok(share_revoke(a, first, bid));
+	ck_assert_ok(hk_fake_command(w, a, SHARE, 4, second, 0));
+	ck_assert_no_upcall(w, b, SHARE, 1);
+}
+END_TEST
+
 /* Allows must lie in the process's own RAM/flash: never in a share, so a share never overlaps one. */
 START_TEST(allow_into_share_is_refused)
 {
@@ -290,6 +314,7 @@ int main(void)
 	tcase_add_test(tc, grant_errors);
 	tcase_add_test(tc, map_errors);
 	tcase_add_test(tc, unmap_revoke_destroy_sequence);
+	tcase_add_test(tc, grant_flood_is_coalesced);
 	tcase_add_test(tc, allow_into_share_is_refused);
 	tcase_add_test(tc, placement);
 	suite_add_tcase(s, tc);
