@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
-# The README demo (./setup.sh demo): the Thread Network Server IPC story; demo_basics.sh shows the foundation alone.
+# The README demo (./setup.sh demo): the Thread Network Server IPC story, then shared memory under an emulated MPU.
 set -euo pipefail
-exec "$(dirname "$0")/demo_ipc.sh" "$@"
+here=$(dirname "$0")
+build=${1:-build}
+"$here/demo_ipc.sh" "$build"
+echo
+"$here/demo_share.sh" "$build"
