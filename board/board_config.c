@@ -140,8 +140,31 @@ static const struct key_def keys[] = {
 	{ "drivers", "ipc_share", KEY_DRIVER, 0, UINT32_MAX, CFG_OFF(ipc_share) },
 };
 
+/* [ipc_names] NAME = PACKAGE: reserve a string-registry name for one package. */
+static int reserve_name(struct board_config *c, const char *name, const char *package, struct board_config_error *err)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 20)
+		return set_error(err, "bad name '%s' in [ipc_names]: a string-registry name has 1 to 20 bytes", name);
+	if (!package || !*package || strlen(package) > 255)
+		return set_error(err, "bad value for '%s' in [ipc_names]: expected the TBF package name (1 to 255 bytes)",
+		                 name);
+	for (unsigned i = 0; i < c->n_reserved_names; i++)
+		if (!strcmp(c->reserved_names[i].name, name))
+			return set_error(err, "name '%s' is reserved twice in [ipc_names]", name);
+	if (c->n_reserved_names == BOARD_MAX_RESERVED_NAMES)
+		return set_error(err, "too many names in [ipc_names] (at most %u)", BOARD_MAX_RESERVED_NAMES);
+	memcpy(c->reserved_names[c->n_reserved_names].name, name, len + 1);
+	strcpy(c->reserved_names[c->n_reserved_names].package, package);
+	c->n_reserved_names++;
+	return 0;
+}
+
 bool board_config_known_section(const char *name)
 {
+	if (!strcmp(name, "ipc_names"))
+		return true;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(keys[i].section, name))
 			return true;
@@ -201,6 +224,8 @@ int board_config_set(struct board_config *c, const char *section, const char *ke
 		return set_error(ret_err, "key '%s' outside a section", key);
 	if (!board_config_known_section(section))
 		return set_error(ret_err, "unknown section [%s]", section);
+	if (!strcmp(section, "ipc_names"))
+		return reserve_name(c, key, value, ret_err);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key))
 			return set_value(c, &keys[i], value ? value : "", ret_err);

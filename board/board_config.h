@@ -18,6 +18,8 @@
 #define BOARD_DEFAULT_STACK_SIZE 16384u
 #define BOARD_DEFAULT_GRANT_SIZE 8192u
 
+#define BOARD_MAX_RESERVED_NAMES 16u
+
 struct board_driver_setting {
 	bool enabled;
 	uint32_t number;
@@ -42,6 +44,12 @@ struct board_config {
 	struct board_driver_setting ipc_registry_string_name, ipc_registry_package_name;
 	struct board_driver_setting ipc_relay_request, ipc_relay_message;
 	struct board_driver_setting ipc_share;
+	/* [ipc_names]: string-registry names only one package may register (the registration policy hook). */
+	struct board_name_reservation {
+		char name[21];     /* 1..20 bytes, NUL-terminated here; the registry compares it zero-padded */
+		char package[256]; /* the TBF package name that may register it */
+	} reserved_names[BOARD_MAX_RESERVED_NAMES];
+	unsigned n_reserved_names;
 };
 
 /* One error with enough context for `tockhost: FILE:LINE: message`. */

@@ -14,6 +14,9 @@
 #include "hostkernel/kernel.h"
 
 struct board_ipc {
+	struct hk_kernel *k;
+	const struct hk_cap_process_info *process_info;
+	const struct board_config *config;
 	struct ipc_registry_string_name *string_name;
 	struct ipc_registry_package_name *package_name;
 	struct ipc_relay_request *relay_request;
@@ -37,6 +40,33 @@ static int register_ipc(struct hk_kernel *k, const char *what, const struct boar
 	return r;
 }
 
+/*
+ * The string registry's registration policy: a name reserved in [ipc_names] may be registered
+ * only by a process whose TBF package name is the one reserved (e.g. a system service's name
+ * cannot be squatted by another app). FAIL, the code upstream's policy hooks recommend, otherwise.
+ */
+static uint32_t reserved_name_policy(void *ctx, hk_pid pid, const uint8_t *name, size_t len)
+{
+	const struct board_ipc *ipc = ctx;
+	const struct board_config *c = ipc->config;
+
+	for (unsigned i = 0; i < c->n_reserved_names; i++) {
+		const struct board_name_reservation *r = &c->reserved_names[i];
+		uint8_t padded[20] = { 0 };
+		size_t package_len = 0;
+		const uint8_t *package;
+
+		memcpy(padded, r->name, strlen(r->name));
+		if (len != sizeof(padded) || memcmp(padded, name, len))
+			continue;
+		package = hk_process_package_name(ipc->k, ipc->process_info, pid, &package_len);
+		if (package && package_len == strlen(r->package) && !memcmp(package, r->package, package_len))
+			return 0;
+		return TOCK_ERR_FAIL;
+	}
+	return 0;
+}
+
 int board_ipc_setup(struct hk_kernel *k, const struct hk_kernel_caps *caps, const struct board_config *c,
                     struct board_ipc **ret)
 {
@@ -46,9 +76,13 @@ int board_ipc_setup(struct hk_kernel *k, const struct hk_kernel_caps *caps, cons
 	*ret = ipc;
 	if (!ipc)
 		return -ENOMEM;
-	/* No registration policy by default: every name is accepted, as on upstream boards. */
+	ipc->k = k;
+	ipc->process_info = caps->process_info;
+	ipc->config = c;
+	/* Without [ipc_names] every name is accepted, as on upstream boards. */
 	if (c->ipc_registry_string_name.enabled) {
-		ipc->string_name = ipc_registry_string_name_new(k, c->ipc_registry_string_name.number, NULL, NULL);
+		ipc->string_name = ipc_registry_string_name_new(k, c->ipc_registry_string_name.number,
+		                                                c->n_reserved_names ? reserved_name_policy : NULL, ipc);
 		r = register_ipc(k, "IPC string-name registry", &c->ipc_registry_string_name,
 		                 &ipc_registry_string_name_ops, ipc->string_name);
 		if (r < 0)

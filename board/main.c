@@ -1,5 +1,6 @@
 /* The tockhost command line: `tockhost run [OPTIONS] APP.tbf...`, --help, --version. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -66,6 +67,8 @@ static const char usage[] =
 	"  ipc_relay_request = 0xA0010\n"
 	"  ipc_relay_message = 0xA0011\n"
 	"  ipc_share = 0xA0020\n"
+	"  [ipc_names]                   string-registry names reserved for one package (registration policy):\n"
+	"  NAME = PACKAGE               only the app whose TBF package name is PACKAGE may register NAME\n"
 	"\n"
 	"Environment: TOCKHOST_PROC = path of the tock-proc runner (default: next to tockhost, then the\n"
 	"build tree's). NO_COLOR disables color.\n"
@@ -216,11 +219,28 @@ static int build_config(struct cli *cli)
 	return 0;
 }
 
+/*
+ * Started with fd 0, 1 or 2 closed, the supervisor's own fds (io_uring, signalfd, an app's memfd or
+ * trap socket) would take those numbers and be read as stdin or written as stdout/stderr.
+ */
+static void keep_std_fds_taken(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR); /* not O_CLOEXEC: it stands in for a standard stream */
+	while (fd >= 0 && fd <= STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	char proc_buf[PATH_MAX + 16];
 	int r;
+
+	keep_std_fds_taken();
 
 	/* `tockhost run ...`; `tockhost APP.tbf` works too. */
 	if (argc > 1 && !strcmp(argv[1], "run")) {

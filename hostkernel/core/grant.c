@@ -31,6 +31,18 @@ static size_t grant_charge(const struct hk_driver_ops *ops)
 	return (ops->grant_size + tables + 7u) & ~(size_t)7u;
 }
 
+static void grant_free(struct hk_grant *g)
+{
+	if (!g)
+		return;
+	free(g->upcalls);
+	free(g->ro);
+	free(g->rw);
+	free(g->ur);
+	free(g->data);
+	free(g);
+}
+
 struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint32_t *ret_error)
 {
 	struct hk_driver_entry *d;
@@ -64,14 +76,7 @@ struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint
 		g->data = calloc(1, d->ops->grant_size ? d->ops->grant_size : 1);
 	}
 	if (!g || !g->upcalls || !g->ro || !g->rw || !g->ur || !g->data) {
-		if (g) {
-			free(g->upcalls);
-			free(g->ro);
-			free(g->rw);
-			free(g->ur);
-			free(g->data);
-			free(g);
-		}
+		grant_free(g);
 		*ret_error = TOCK_ERR_NOMEM;
 		return NULL;
 	}
@@ -90,12 +95,7 @@ void hk_core_grants_free(struct hk_process *p)
 	while (g) {
 		struct hk_grant *next = g->next;
 
-		free(g->upcalls);
-		free(g->ro);
-		free(g->rw);
-		free(g->ur);
-		free(g->data);
-		free(g);
+		grant_free(g);
 		g = next;
 	}
 	p->grants = NULL;

@@ -281,7 +281,7 @@ static bool turn(struct hk_linux *lx)
 			return true;
 		}
 		/* Nothing can ever happen but input or a signal: a virtual --run-for ends here. */
-		if (lx->cfg.run_for_ns && !lx->stdin_enabled)
+		if (lx->cfg.run_for_ns && (!lx->stdin_enabled || lx->stdin_eof))
 			return false;
 	}
 	wait_events(lx, wait_budget(lx, now));

@@ -1,5 +1,7 @@
 /* Integration tests: the tockhost command line and board files (help, bad options, --quiet, --board). */
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "th_suite.h"
 
@@ -147,6 +149,38 @@ START_TEST(test_bad_board)
 }
 END_TEST
 
+/* Started with stdin closed: fd 0 must not become one of the supervisor's own fds (read as "stdin"). */
+START_TEST(test_closed_stdin)
+{
+	char err[4096];
+	size_t len = 0;
+	ssize_t n;
+	int pipefd[2], status;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		close(0);
+		execl(th_tockhost(), "tockhost", "run", "--quiet", "--no-control-socket", "--virtual-time", "--run-for",
+		      "5", "--stdin-app", "console_echo", th_app("console_echo"), (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (len < sizeof(err) - 1 && (n = read(pipefd[0], err + len, sizeof(err) - 1 - len)) > 0)
+		len += (size_t)n;
+	err[len] = '\0';
+	close(pipefd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x, stderr: %s", status, err);
+	ck_assert_msg(!strstr(err, "stdin:"), "stdin was not treated as empty: %s", err);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("integration-cli");
@@ -158,6 +192,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_board_policy);
 	tcase_add_test(tc, test_board_policy_override);
 	tcase_add_loop_test(tc, test_bad_board, 0, TH_ARRAY_SIZE(bad_boards));
+	tcase_add_test(tc, test_closed_stdin);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -221,6 +221,20 @@ START_TEST(test_console_echo)
 }
 END_TEST
 
+/* A virtual --run-for ends once stdin is at EOF and every app waits: no input can ever come. */
+START_TEST(test_stdin_eof_virtual_run_for)
+{
+	struct th_result r;
+
+	th_run(&r, "no newline", TH_ARGS(TH_RUN, "--virtual-time", "--run-for", "5", "--stdin-app", "console_echo",
+					 th_app("console_echo")));
+	th_expect_clean(&r);
+	th_expect(&r, !strstr(r.out, "echo:"), "console_echo finished a line it never got");
+	th_expect(&r, r.exit_code == 0, "exit status %d, want 0 (a requested stop)", r.exit_code);
+	th_result_free(&r);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("integration-run");
@@ -233,6 +247,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_simple, 0, TH_ARRAY_SIZE(simple_cases));
 	tcase_add_test(tc, test_exit_code);
 	tcase_add_test(tc, test_console_echo);
+	tcase_add_test(tc, test_stdin_eof_virtual_run_for);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -115,6 +115,9 @@ static const struct bad_case bad[] = {
 	  "bad value '99999999999999999999999' for key 'grant_size' in [memory]: expected a size from 4096 to 16777216" },
 	{ "drivers", "rng", "0x100000000", "bad value '0x100000000' for key 'rng' in [drivers]: expected a driver number or off" },
 	{ "drivers", "console", "on", "bad value 'on' for key 'console' in [drivers]: expected a driver number or off" },
+	{ "ipc_names", "a_name_longer_than_20b", "org.example",
+	  "bad name 'a_name_longer_than_20b' in [ipc_names]: a string-registry name has 1 to 20 bytes" },
+	{ "ipc_names", "svc", "", "bad value for 'svc' in [ipc_names]: expected the TBF package name (1 to 255 bytes)" },
 };
 
 START_TEST(test_bad_key)
@@ -268,6 +271,32 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+START_TEST(test_reserved_names)
+{
+	struct board_config c;
+	struct board_config_error err = { 0 };
+	char name[8];
+
+	board_config_defaults(&c);
+	ck_assert_uint_eq(c.n_reserved_names, 0);
+	ck_assert_int_eq(board_config_set(&c, "ipc_names", "sensor_hub", "org.example.hub", &err), 0);
+	ck_assert_uint_eq(c.n_reserved_names, 1);
+	ck_assert_str_eq(c.reserved_names[0].name, "sensor_hub");
+	ck_assert_str_eq(c.reserved_names[0].package, "org.example.hub");
+	/* The same name twice is an error and keeps the first reservation. */
+	ck_assert_int_lt(board_config_set(&c, "ipc_names", "sensor_hub", "org.example.other", &err), 0);
+	ck_assert_str_eq(err.message, "name 'sensor_hub' is reserved twice in [ipc_names]");
+	ck_assert_str_eq(c.reserved_names[0].package, "org.example.hub");
+	/* The table is bounded. */
+	for (unsigned i = 1; i < BOARD_MAX_RESERVED_NAMES; i++) {
+		snprintf(name, sizeof(name), "n%u", i);
+		ck_assert_int_eq(board_config_set(&c, "ipc_names", name, "p", &err), 0);
+	}
+	ck_assert_int_lt(board_config_set(&c, "ipc_names", "one_more", "p", &err), 0);
+	ck_assert_uint_eq(c.n_reserved_names, BOARD_MAX_RESERVED_NAMES);
+}
+END_TEST
+
 START_TEST(test_check_duplicate_numbers)
 {
 	struct board_config c;
@@ -299,6 +328,7 @@ static Suite *board_config_suite(void)
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_check_duplicate_numbers);
+	tcase_add_test(tc, test_reserved_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
