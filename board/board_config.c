@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hostkernel/core/mpu_model.h"
 
@@ -239,8 +240,6 @@ struct parse_ctx {
 	unsigned line;
 	bool failed;
 	struct board_config_error err;
-	char *buf;
-	size_t buf_size;
 };
 
 static bool check_section_line(struct parse_ctx *ctx, const char *text)
@@ -269,29 +268,30 @@ static bool check_section_line(struct parse_ctx *ctx, const char *text)
 	return true;
 }
 
+/* Reads one line into inih's buffer with fgets, so a line never grows past it (a board file
+ * of /dev/zero must fail, not eat memory). */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_ctx *ctx = stream;
-	ssize_t n;
+	size_t n;
 
 	if (ctx->failed)
 		return NULL; /* stop at the first error: its line is the one reported */
-	n = getline(&ctx->buf, &ctx->buf_size, ctx->file);
-	if (n < 0)
+	if (!fgets(str, num, ctx->file))
 		return NULL;
 	ctx->line++;
-	if ((size_t)n + 1 > (size_t)num) {
+	n = strlen(str);
+	if (n + 1 == (size_t)num && str[n - 1] != '\n' && !feof(ctx->file)) {
 		ctx->failed = true;
 		ctx->err.line = ctx->line;
 		set_error(&ctx->err, "line too long (at most %d characters)", num - 3);
 		return NULL;
 	}
-	if (!check_section_line(ctx, ctx->buf)) {
+	if (!check_section_line(ctx, str)) {
 		ctx->failed = true;
 		ctx->err.line = ctx->line;
 		return NULL;
 	}
-	memcpy(str, ctx->buf, (size_t)n + 1);
 	return str;
 }
 
@@ -315,7 +315,8 @@ int board_config_parse_stream(struct board_config *c, void *file, struct board_c
 	int r;
 
 	r = ini_parse_stream(reader, &ctx, handler, &ctx);
-	free(ctx.buf);
+	if (r == 0 && !ctx.failed && ferror((FILE *)file))
+		r = -1; /* a read error is not the end of the file */
 	if (r == 0 && !ctx.failed)
 		return 0;
 	if (r > 0 && (!ctx.failed || (unsigned)r < ctx.err.line)) {
@@ -334,16 +335,36 @@ int board_config_parse_stream(struct board_config *c, void *file, struct board_c
 	return -EINVAL;
 }
 
+/* Only a regular file: a directory, a FIFO or /dev/zero is refused up front. 0 or -errno. */
+static int open_board_file(const char *path, FILE **ret, const char **ret_why)
+{
+	struct stat st;
+	FILE *f = fopen(path, "re");
+
+	*ret_why = NULL;
+	if (!f)
+		return -errno;
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		*ret_why = r == -EINVAL ? "not a regular file" : NULL;
+		fclose(f);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
 int board_config_parse_file(struct board_config *c, const char *path, struct board_config_error *ret_err)
 {
-	FILE *f = fopen(path, "re");
-	int r;
+	const char *why;
+	FILE *f = NULL;
+	int r = open_board_file(path, &f, &why);
 
-	if (!f) {
-		r = -errno;
+	if (r < 0) {
 		if (ret_err) {
 			ret_err->line = 0;
-			snprintf(ret_err->message, sizeof(ret_err->message), "%s", strerror(-r));
+			snprintf(ret_err->message, sizeof(ret_err->message), "%s", why ? why : strerror(-r));
 		}
 		return r;
 	}

@@ -16,10 +16,19 @@ extern uint32_t tock_proc_trap_seq __attribute__((weak));
 static uint32_t private_seq;
 
 /*
- * The runner's receive: it carries out the kernel's share instructions (IPC Share map/unmap) that
- * may precede an answer and returns the answer. Outside tock-proc we read the socket ourselves.
+ * The runner (tock-proc) is the app side of the trap channel; we move frames only through its two
+ * exports. Its receive also carries out the kernel's share instructions (IPC Share map/unmap) that
+ * may precede an answer and returns the answer. Outside tock-proc we use the socket ourselves.
  */
+extern int tock_proc_trap_send(const struct tock_trap_frame* frame) __attribute__((weak));
 extern int tock_proc_trap_recv(struct tock_trap_frame* frame) __attribute__((weak));
+
+static int trap_send_frame(const struct tock_trap_frame* f)
+{
+  if (tock_proc_trap_send)
+    return tock_proc_trap_send(f);
+  return write(TOCK_TRAP_FD, f, sizeof(*f)) == (ssize_t)sizeof(*f) ? 0 : -1;
+}
 
 static int trap_recv(struct tock_trap_frame* f)
 {
@@ -46,7 +55,7 @@ static void trap_send(uint32_t seq, uint32_t class_id, uint64_t r0, uint64_t r1,
     .magic = TOCK_TRAP_MAGIC, .version = TOCK_TRAP_VERSION, .kind = TOCK_TRAP_SYSCALL,
     .seq = seq, .op = class_id, .arg = {r0, r1, r2, r3, 0},
   };
-  if (write(TOCK_TRAP_FD, &f, sizeof(f)) != (ssize_t)sizeof(f))
+  if (trap_send_frame(&f) < 0)
     channel_broken();
 }
 

@@ -13,10 +13,15 @@
  * unaligned, so read and write them with the helpers below.
  *
  * Requests (client RO allow 0 -> server):
- *   OPEN   [u8 NET_CMD_OPEN][u16 port]
+ *   OPEN   [u8 NET_CMD_OPEN][u16 port]    port 0 = "any free port": the lowest free one from
+ *                                         NET_FIRST_PORT up, so identical clients need no
+ *                                         per-copy configuration and the choice is reproducible
  *   CLOSE  [u8 NET_CMD_CLOSE][u16 port]
  *   SEND   [u8 NET_CMD_SEND][u16 src port][u16 dst port][data, up to NET_MAX_DATA bytes]
- * Response (server RO allow 0 -> client): [u8 status] (enum net_status).
+ *   LIST   [u8 NET_CMD_LIST]              the open ports (how clients find their peers)
+ * Responses (server RO allow 0 -> client): [u8 status] (enum net_status), and after NET_OK:
+ *   OPEN   [u8 status][u16 port]          the port now open for the caller
+ *   LIST   [u8 status][u8 n][u16 port] x n   ascending, n <= NET_MAX_PORTS
  *
  * Packet, the message of one Relay Message record (the record adds the server's identifier and length):
  *   [u8 kind][u16 src port][u16 dst port][data]    src port 0 = the server itself (beacons)
@@ -28,11 +33,12 @@ enum net_command {
 	NET_CMD_OPEN = 1,
 	NET_CMD_CLOSE = 2,
 	NET_CMD_SEND = 3,
+	NET_CMD_LIST = 4,
 };
 
 enum net_status {
 	NET_OK = 0,
-	NET_BAD_REQUEST = 1,   /* unknown command, wrong length, port 0 */
+	NET_BAD_REQUEST = 1,   /* unknown command, wrong length, port 0 (except OPEN) */
 	NET_PORT_IN_USE = 2,   /* OPEN: another client holds the port */
 	NET_TABLE_FULL = 3,    /* OPEN: no free entry */
 	NET_NOT_OWNER = 4,     /* CLOSE: the port is not the caller's */
@@ -46,8 +52,15 @@ enum net_packet_kind {
 };
 
 #define NET_SERVER_PORT 0 /* src port of server-generated packets */
+#define NET_ANY_PORT 0    /* OPEN: let the server pick */
+#define NET_FIRST_PORT 7  /* the lowest port OPEN hands out for NET_ANY_PORT */
+#define NET_MAX_PORTS 8   /* open ports the server holds at once */
 #define NET_MAX_DATA 64
 #define NET_OPEN_LEN 3
+#define NET_LIST_LEN 1
+#define NET_OPEN_RESPONSE_LEN 3
+#define NET_LIST_HEADER_LEN 2
+#define NET_RESPONSE_MAX (NET_LIST_HEADER_LEN + 2 * NET_MAX_PORTS)
 #define NET_SEND_HEADER_LEN 5
 #define NET_PACKET_HEADER_LEN 5
 #define NET_REQUEST_MAX (NET_SEND_HEADER_LEN + NET_MAX_DATA)

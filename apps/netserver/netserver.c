@@ -12,7 +12,6 @@
 #include "net_protocol.h"
 
 #define BEACON_PERIOD_MS 300
-#define MAX_PORTS 8
 /*
  * The demo's crash: the first incarnation writes through NULL once it has delivered this many
  * packets, so the board's fault policy restarts it. RAM is fresh after a restart, so an
@@ -27,7 +26,7 @@ struct port_entry {
 	uint64_t owner; /* the IPC Identifier of the client that opened it */
 };
 
-static struct port_entry ports[MAX_PORTS];
+static struct port_entry ports[NET_MAX_PORTS];
 static bool beacon_due;
 static bool first_life;
 static unsigned deliveries;
@@ -43,7 +42,7 @@ static uint32_t now_ms(void)
 
 static struct port_entry* port_find(uint16_t port)
 {
-	for (int i = 0; i < MAX_PORTS; i++)
+	for (int i = 0; i < NET_MAX_PORTS; i++)
 		if (ports[i].port == port && port != 0)
 			return &ports[i];
 	return NULL;
@@ -73,21 +72,57 @@ static bool deliver(struct port_entry* to, uint8_t kind, uint16_t src, const uin
 	return false;
 }
 
-static uint8_t handle_open(uint64_t client, uint16_t port)
+/* The lowest port from NET_FIRST_PORT up that nobody holds (the table is smaller than the range). */
+static uint16_t port_lowest_free(void)
 {
-	struct port_entry* e = port_find(port);
+	uint16_t port = NET_FIRST_PORT;
+
+	while (port_find(port))
+		port++;
+	return port;
+}
+
+/* OPEN: *port is the one asked for, or NET_ANY_PORT; on NET_OK it is the port now open. */
+static uint8_t handle_open(uint64_t client, uint16_t* port)
+{
+	bool any = *port == NET_ANY_PORT;
+	struct port_entry* e = any ? NULL : port_find(*port);
 
 	if (e)
 		return e->owner == client ? NET_OK : NET_PORT_IN_USE;
-	for (int i = 0; !e && i < MAX_PORTS; i++)
+	for (int i = 0; !e && i < NET_MAX_PORTS; i++)
 		if (ports[i].port == 0)
 			e = &ports[i];
 	if (!e)
 		return NET_TABLE_FULL;
-	e->port = port;
+	if (any)
+		*port = port_lowest_free();
+	e->port = *port;
 	e->owner = client;
-	printf("netserver: port %u opened by client 0x%llx\n", port, (unsigned long long)client);
+	printf("netserver: port %u %s client 0x%llx\n", *port, any ? "assigned to" : "opened by",
+	       (unsigned long long)client);
 	return NET_OK;
+}
+
+/* LIST: every open port, ascending, into out (room for NET_MAX_PORTS); returns how many. */
+static uint8_t list_ports(uint8_t* out)
+{
+	uint8_t n = 0;
+	uint16_t last = 0;
+
+	/* Selection by "smallest above the last one": the table is tiny, and no sort buffer is needed. */
+	for (;;) {
+		uint16_t next = 0;
+
+		for (int i = 0; i < NET_MAX_PORTS; i++)
+			if (ports[i].port > last && (next == 0 || ports[i].port < next))
+				next = ports[i].port;
+		if (next == 0)
+			return n;
+		net_put_u16(out + 2 * n, next);
+		n++;
+		last = next;
+	}
 }
 
 static uint8_t handle_close(uint64_t client, uint16_t port)
@@ -124,16 +159,27 @@ static uint8_t handle_send(uint64_t client, const uint8_t* req, size_t len)
 	return NET_OK;
 }
 
-/* Decode, then act; every malformed request gets NET_BAD_REQUEST (clients are untrusted). */
-static uint8_t handle_request(uint64_t client, const uint8_t* req, size_t len)
+/* OPEN's response: the status, and after NET_OK the port that is open. */
+static size_t respond_open(uint64_t client, uint16_t port, uint8_t* resp)
 {
-	if (len < 1)
-		return NET_BAD_REQUEST;
+	resp[0] = handle_open(client, &port);
+	if (resp[0] != NET_OK)
+		return 1;
+	net_put_u16(resp + 1, port);
+	return NET_OPEN_RESPONSE_LEN;
+}
+
+static size_t respond_list(uint8_t* resp)
+{
+	resp[0] = NET_OK;
+	resp[1] = list_ports(resp + NET_LIST_HEADER_LEN);
+	return NET_LIST_HEADER_LEN + 2 * (size_t)resp[1];
+}
+
+/* The requests answered by a status alone; anything malformed gets NET_BAD_REQUEST (clients are untrusted). */
+static uint8_t handle_simple(uint64_t client, const uint8_t* req, size_t len)
+{
 	switch (req[0]) {
-	case NET_CMD_OPEN:
-		if (len != NET_OPEN_LEN || net_get_u16(req + 1) == 0)
-			return NET_BAD_REQUEST;
-		return handle_open(client, net_get_u16(req + 1));
 	case NET_CMD_CLOSE:
 		if (len != NET_OPEN_LEN)
 			return NET_BAD_REQUEST;
@@ -147,11 +193,24 @@ static uint8_t handle_request(uint64_t client, const uint8_t* req, size_t len)
 	}
 }
 
+/* Decode, then act: the response to one request into resp (NET_RESPONSE_MAX bytes); returns its length. */
+static size_t handle_request(uint64_t client, const uint8_t* req, size_t len, uint8_t* resp)
+{
+	if (len == NET_OPEN_LEN && req[0] == NET_CMD_OPEN)
+		return respond_open(client, net_get_u16(req + 1), resp);
+	if (len == NET_LIST_LEN && req[0] == NET_CMD_LIST)
+		return respond_list(resp);
+	/* A wrong-length OPEN or LIST falls through to handle_simple's default: NET_BAD_REQUEST. */
+	resp[0] = len < 1 ? NET_BAD_REQUEST : handle_simple(client, req, len);
+	return 1;
+}
+
 /* Take and answer every waiting request (round robin is the capsule's job). */
 static void serve_requests(void)
 {
 	static uint8_t request[NET_REQUEST_MAX];
-	uint8_t status;
+	static uint8_t response[NET_RESPONSE_MAX];
+	size_t response_len;
 
 	for (;;) {
 		uint64_t client = 0;
@@ -165,8 +224,13 @@ static void serve_requests(void)
 			return;
 		}
 		/* ESIZE: longer than any valid request, but the transaction started, so answer it. */
-		status = r == RETURNCODE_ESIZE ? NET_BAD_REQUEST : handle_request(client, request, len);
-		r = libtock_ipc_relay_request_server_send_response(&status, 1);
+		if (r == RETURNCODE_ESIZE) {
+			response[0] = NET_BAD_REQUEST;
+			response_len = 1;
+		} else {
+			response_len = handle_request(client, request, len, response);
+		}
+		r = libtock_ipc_relay_request_server_send_response(response, response_len);
 		if (r != RETURNCODE_SUCCESS)
 			printf("netserver: response to client 0x%llx lost (%s)\n", (unsigned long long)client,
 			       tock_strrcode(r));
@@ -188,7 +252,7 @@ static void send_beacons(void)
 
 	beacon_number++;
 	n = snprintf(text, sizeof(text), "beacon #%u", beacon_number);
-	for (int i = 0; i < MAX_PORTS; i++) {
+	for (int i = 0; i < NET_MAX_PORTS; i++) {
 		if (ports[i].port == 0)
 			continue;
 		if (deliver(&ports[i], NET_PACKET_BEACON, NET_SERVER_PORT, (const uint8_t*)text, (size_t)n))

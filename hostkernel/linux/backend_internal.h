@@ -12,13 +12,14 @@
 
 #include "hostkernel/capsule.h"
 #include "hostkernel/linux/linux_backend.h"
+#include "hostkernel/linux/trap_channel.h"
 #include "loader/app_layout.h"
 #include "loader/tbf.h"
 #include "tock/trap_frame.h"
 
 /* What an io_uring request is about; user_data points at one of these. */
 enum lx_op_kind {
-	LX_OP_RECV = 1,   /* trap socket of an incarnation */
+	LX_OP_RECV = 1,   /* trap channel of an incarnation */
 	LX_OP_PIDFD = 2,  /* exit of an incarnation */
 	LX_OP_SIGNAL = 3, /* signalfd read */
 	LX_OP_STDIN = 4,  /* stdin read */
@@ -50,12 +51,13 @@ struct lx_conn {
 	enum lx_conn_state state;
 	hk_pid tock_pid; /* the ProcessId this incarnation runs as */
 	pid_t pid;
-	int pidfd, sock, flash_fd, ram_fd;
+	int pidfd, flash_fd, ram_fd;
+	struct lx_channel chan; /* the trap channel (trap_channel.h) */
 	uint8_t *flash_map, *ram_map;
 	size_t flash_size, ram_size;
 	bool reaped;
 	bool exited;      /* pidfd became readable; handled at the end of the batch */
-	bool eof;         /* the app's end of the socket is gone */
+	bool eof;         /* the app's end of the trap channel is gone */
 	bool recv_armed, poll_armed;
 	unsigned refs;    /* outstanding io_uring requests + handlers on the stack */
 	uint32_t seq;     /* of the syscall being answered */

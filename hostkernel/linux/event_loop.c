@@ -1,4 +1,4 @@
-/* The io_uring event loop: trap sockets, pidfds, signalfd and stdin in; timers, timeslices and the clock. */
+/* The io_uring event loop: trap channels, pidfds, signalfd and stdin in; timers, timeslices and the clock. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -37,10 +37,8 @@ void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c)
 
 	if (c->state == LX_DEAD)
 		return;
-	if (!c->recv_armed && !c->eof && (sqe = get_sqe(lx))) {
-		/* MSG_TRUNC: the result is the real length, so an oversized frame is caught. */
-		io_uring_prep_recv(sqe, c->sock, c->recv_buf, sizeof(c->recv_buf), MSG_TRUNC);
-		io_uring_sqe_set_data(sqe, &c->recv_op);
+	if (!c->recv_armed && !c->eof &&
+	    lx_channel_arm_recv(&c->chan, &lx->ring, c->recv_buf, sizeof(c->recv_buf), &c->recv_op) == 0) {
 		c->recv_armed = true;
 		c->refs++;
 	}
@@ -88,27 +86,20 @@ static void feed_stdin(struct hk_linux *lx)
 	arm_stdin(lx);
 }
 
-/* Is the app's end of the trap socket still open? (A dying app's end closes; the app cannot close fd 3.) */
-static bool peer_open(const struct lx_conn *c)
-{
-	struct pollfd pfd = { .fd = c->sock, .events = POLLIN };
-
-	return c->sock >= 0 && poll(&pfd, 1, 0) >= 0 && !(pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
-}
-
 static void on_recv(struct hk_linux *lx, struct lx_conn *c, int res)
 {
 	c->recv_armed = false;
 	if (c->state == LX_DEAD)
 		return;
-	/* EOF or error: the app's end is gone; its pidfd tells why. A 0 from a live peer is an empty frame. */
-	if (res < 0 || (res == 0 && !peer_open(c))) {
+	/* EOF or error: the app's end is gone; its pidfd tells why. Else res is the frame's length. */
+	res = lx_channel_recv_result(&c->chan, res);
+	if (res < 0) {
 		c->eof = true;
 		return;
 	}
 	lx_handle_frame(lx, c, c->recv_buf, (size_t)res > sizeof(c->recv_buf) ? sizeof(c->recv_buf) : (size_t)res);
 	/* An answer could not be sent to a live app: it sends syscalls without reading the answers. */
-	if (c->eof && c->state != LX_DEAD && c->app && peer_open(c))
+	if (c->eof && c->state != LX_DEAD && c->app && lx_channel_peer_open(&c->chan))
 		lx_fault(lx, c->app, "malformed trap frame: the app does not read its answers", 0, 0, -1);
 	lx_arm_conn(lx, c);
 }

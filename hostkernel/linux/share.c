@@ -1,4 +1,4 @@
-/* Linux backend of shared regions: memfds, map/unmap instructions over the trap socket, /proc verification. */
+/* Linux backend of shared regions: memfds, map/unmap instructions over the trap channel, /proc verification. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,39 +127,20 @@ static bool grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return true;
 }
 
-/* Send one instruction (with the fd as SCM_RIGHTS when fd >= 0) and queue its acknowledgement. */
+/* Send one instruction (with the fd riding along when fd >= 0) and queue its acknowledgement. */
 static int send_instruction(struct lx_conn *c, uint16_t kind, uint32_t op, const uint64_t arg[3], int fd)
 {
 	struct lx_share_conn *sc = c->share;
 	struct tock_trap_frame f = { .magic = TOCK_TRAP_MAGIC, .version = TOCK_TRAP_VERSION, .kind = kind, .op = op };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { &f, sizeof(f) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-	ssize_t n;
+	int r;
 
 	if (!grow((void **)&sc->pending, &sc->cap_pending, sc->n_pending, sizeof(*sc->pending)))
 		return -ENOMEM;
 	f.seq = ++sc->next_seq;
 	memcpy(f.arg, arg, 3 * sizeof(uint64_t));
-	if (fd >= 0) {
-		memset(&control, 0, sizeof(control));
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	do
-		n = sendmsg(c->sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(f))
-		return n < 0 ? -errno : -EIO;
+	r = lx_channel_send(&c->chan, &f, fd);
+	if (r < 0)
+		return r;
 	sc->pending[sc->n_pending++] = (struct lx_share_pending){ f.seq, sc->answers };
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* Host processes for apps: flash/RAM memfds, the trap socketpair, fork+exec of tock-proc, pidfd, kill and reap. */
+/* Host processes for apps: flash/RAM memfds, the trap channel, fork+exec of tock-proc, pidfd, kill and reap. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,7 +9,6 @@
 #include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,11 +30,10 @@ void lx_conn_free(struct lx_conn *c)
 		close(c->flash_fd);
 	if (c->ram_fd >= 0)
 		close(c->ram_fd);
-	if (c->sock >= 0)
-		close(c->sock);
+	lx_channel_close(&c->chan);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
-	c->flash_fd = c->ram_fd = c->sock = c->pidfd = -1;
+	c->flash_fd = c->ram_fd = c->pidfd = -1;
 	lx_share_conn_free(c->share);
 	free(c);
 }
@@ -85,7 +83,7 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 struct child_args {
 	const char *path;
 	char *argv[6];
-	int sock, flash_fd, ram_fd, devnull;
+	int trap_fd, flash_fd, ram_fd, devnull;
 	pid_t parent;
 };
 
@@ -106,7 +104,7 @@ static __attribute__((noreturn)) void child_exec(const struct child_args *a)
 	int s, f, r, n;
 
 	/* Move the sources above the fixed numbers first, so no dup2 overwrites another source. */
-	s = fcntl(a->sock, F_DUPFD_CLOEXEC, 10);
+	s = fcntl(a->trap_fd, F_DUPFD_CLOEXEC, 10);
 	f = fcntl(a->flash_fd, F_DUPFD_CLOEXEC, 10);
 	r = fcntl(a->ram_fd, F_DUPFD_CLOEXEC, 10);
 	n = fcntl(a->devnull, F_DUPFD_CLOEXEC, 10);
@@ -186,13 +184,14 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 {
 	char ram[16], stack[16], grant[16];
 	struct child_args a = { .path = lx->cfg.tock_proc_path, .parent = getpid() };
-	int sv[2];
 	pid_t pid;
 	int r;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		*ret_why = "cannot create the trap socket";
-		return -errno;
+	/* The supervisor's end stays in c->chan (lx_conn_free closes it on failure); the app's is ours. */
+	r = lx_channel_socketpair.create(&c->chan, &a.trap_fd);
+	if (r < 0) {
+		*ret_why = "cannot create the trap channel";
+		return r;
 	}
 	a.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (a.devnull < 0) {
@@ -209,7 +208,6 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	a.argv[3] = grant;
 	a.argv[4] = app->name;
 	a.argv[5] = NULL;
-	a.sock = sv[1];
 	a.flash_fd = c->flash_fd;
 	a.ram_fd = c->ram_fd;
 	fflush(stdout);
@@ -223,8 +221,6 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	if (pid == 0)
 		child_exec(&a);
 	c->pid = pid;
-	c->sock = sv[0];
-	sv[0] = -1;
 	c->pidfd = pidfd_open(pid, 0);
 	if (c->pidfd < 0 && errno == ENOSYS) {
 		/* No pidfds (e.g. under valgrind): SIGCHLD via the signalfd and plain pids instead. */
@@ -240,9 +236,7 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	}
 	r = 0;
 out_close:
-	if (sv[0] >= 0)
-		close(sv[0]);
-	close(sv[1]);
+	close(a.trap_fd);
 	if (a.devnull >= 0)
 		close(a.devnull);
 	return r;
@@ -257,7 +251,8 @@ int lx_conn_spawn(struct hk_linux *lx, struct lx_app *app, struct lx_conn **ret,
 	*ret_why = "out of memory";
 	if (!c)
 		return -ENOMEM;
-	c->flash_fd = c->ram_fd = c->sock = c->pidfd = -1;
+	c->flash_fd = c->ram_fd = c->pidfd = -1;
+	c->chan = (struct lx_channel){ .ops = NULL, .fd = -1 };
 	c->recv_op = (struct lx_op){ LX_OP_RECV, c };
 	c->poll_op = (struct lx_op){ LX_OP_PIDFD, c };
 	r = make_memory(app, c, ret_why);
@@ -357,10 +352,11 @@ void lx_conn_kill(struct hk_linux *lx, struct lx_conn *c)
 	if (c->ram_map)
 		munmap(c->ram_map, c->ram_size);
 	c->flash_map = c->ram_map = NULL;
+	lx_channel_close(&c->chan);
 	{
-		int *fds[] = { &c->pidfd, &c->sock, &c->flash_fd, &c->ram_fd };
+		int *fds[] = { &c->pidfd, &c->flash_fd, &c->ram_fd };
 
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 3; i++) {
 			if (*fds[i] >= 0)
 				close(*fds[i]);
 			*fds[i] = -1;

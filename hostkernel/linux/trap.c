@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,16 +16,12 @@
 
 static int send_frame(struct lx_conn *c, const struct tock_trap_frame *f)
 {
-	ssize_t n;
+	int r = lx_channel_send(&c->chan, f, -1);
 
-	do
-		n = send(c->sock, f, sizeof(*f), MSG_DONTWAIT | MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(*f))
-		return 0;
-	/* The socket holds the one frame in flight, so any failure means the app is gone. */
-	c->eof = true;
-	return n < 0 ? -errno : -EIO;
+	/* The channel holds the one frame in flight, so any failure means the app is gone. */
+	if (r < 0)
+		c->eof = true;
+	return r;
 }
 
 static void send_resume(struct hk_linux *lx, struct lx_conn *c, const struct hk_resume *res)
@@ -273,12 +268,12 @@ void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c)
 {
 	uint8_t buf[LX_RECV_BUF];
 	char why[96], cause[128];
-	ssize_t n;
+	int n;
 
 	c->exited = false;
 	/* A frame it sent just before dying (usually FAULT) says more than its exit status. */
-	for (int i = 0; i < 4 && c->state != LX_DEAD && !c->recv_armed && c->sock >= 0; i++) {
-		n = recv(c->sock, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+	for (int i = 0; i < 4 && c->state != LX_DEAD && !c->recv_armed; i++) {
+		n = lx_channel_try_recv(&c->chan, buf, sizeof(buf));
 		if (n <= 0)
 			break;
 		lx_handle_frame(lx, c, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n);

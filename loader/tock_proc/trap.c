@@ -1,4 +1,4 @@
-/* The runner's own trap-channel frames: handshake, sbrk for the RAM heap, exit-terminate, faults. */
+/* The app side of the trap channel: the one place that moves frames on fd 3, plus the runner's own frames. */
 #include "loader/tock_proc/trap.h"
 
 #include <errno.h>
@@ -19,21 +19,37 @@ void ldr_exit_group(int status)
 		syscall(SYS_exit_group, status);
 }
 
+/*
+ * The transport: one frame out with write(2), one frame (and the fd a SHARE_MAP carries) in with
+ * recvmsg(2), both on TOCK_TRAP_FD. These two syscalls on that fd are what the seccomp filter
+ * allows for the channel (sandbox.c), so every frame the process sends or receives goes through here.
+ */
+int ldr_trap_send_frame(const struct tock_trap_frame *f)
+{
+	ssize_t n;
+
+	do
+		n = write(TOCK_TRAP_FD, f, sizeof(*f));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(*f) ? 0 : -EPIPE;
+}
+
+int tock_proc_trap_send(const struct tock_trap_frame *frame)
+{
+	return ldr_trap_send_frame(frame);
+}
+
 int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5])
 {
 	struct tock_trap_frame f = {
 		.magic = TOCK_TRAP_MAGIC, .version = TOCK_TRAP_VERSION, .kind = kind, .seq = seq, .op = op,
 	};
-	ssize_t n;
 
 	if (arg)
 		memcpy(f.arg, arg, sizeof(f.arg));
-	do
-		n = write(TOCK_TRAP_FD, &f, sizeof(f));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)sizeof(f) ? 0 : -EPIPE;
+	return ldr_trap_send_frame(&f);
 }
 
 /* One frame and the fd riding on it (-1 if none). */

@@ -1,4 +1,4 @@
-/* The runner's own use of the trap channel: HELLO/START, memop sbrk for the heap, exit, fault frames. */
+/* The app side of the trap channel: frame send/receive (for the runner and libtock), HELLO/START, sbrk, exit, faults. */
 #ifndef TOCKHOST_LDR_TRAP_H
 #define TOCKHOST_LDR_TRAP_H
 
@@ -12,7 +12,13 @@
  */
 extern uint32_t tock_proc_trap_seq;
 
-/* Send one frame on TOCK_TRAP_FD; 0 or -errno. Async-signal-safe. */
+/* Send one whole frame on TOCK_TRAP_FD; 0 or -errno (-EPIPE: short write). Async-signal-safe. */
+int ldr_trap_send_frame(const struct tock_trap_frame *f);
+
+/* The same, exported (-rdynamic) for apps/libtock, which imports it weakly: apps never write the socket raw. */
+int tock_proc_trap_send(const struct tock_trap_frame *frame);
+
+/* Build a frame (magic, version, these fields; arg may be NULL for zeros) and send it. Async-signal-safe. */
 int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5]);
 
 /*

@@ -1,5 +1,6 @@
 /* Unit tests for the board file parser: good keys -> values, bad lines -> errors with line and key. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,29 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* Not a regular file: refused before reading (a board file of /dev/zero must not eat memory). */
+static const struct {
+	const char *path, *message;
+	int error;
+} not_files[] = {
+	{ "/dev/zero", "not a regular file", -EINVAL },
+	{ "/dev/null", "not a regular file", -EINVAL },
+	{ "/", "Is a directory", -EISDIR },
+};
+
+START_TEST(test_not_a_regular_file)
+{
+	struct board_config c, before;
+	struct board_config_error err = { 0 };
+
+	board_config_defaults(&c);
+	before = c;
+	ck_assert_int_eq(board_config_parse_file(&c, not_files[_i].path, &err), not_files[_i].error);
+	ck_assert_str_eq(err.message, not_files[_i].message);
+	ck_assert_mem_eq(&c, &before, sizeof(c));
+}
+END_TEST
+
 START_TEST(test_reserved_names)
 {
 	struct board_config c;
@@ -327,6 +351,7 @@ static Suite *board_config_suite(void)
 	tcase_add_test(tc, test_file_values_applied);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_loop_test(tc, test_not_a_regular_file, 0, sizeof(not_files) / sizeof(not_files[0]));
 	tcase_add_test(tc, test_check_duplicate_numbers);
 	tcase_add_test(tc, test_reserved_names);
 	suite_add_tcase(s, tc);
