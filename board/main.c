@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "board/board.h"
@@ -234,6 +235,18 @@ static void keep_std_fds_taken(void)
 		close(fd);
 }
 
+/* Each app costs the supervisor four fds (trap socket, pidfd, flash and RAM memfds): take the
+ * hard limit rather than fail at a few hundred apps on the usual soft limit of 1024. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -241,6 +254,7 @@ int main(int argc, char **argv)
 	int r;
 
 	keep_std_fds_taken();
+	raise_fd_limit();
 
 	/* `tockhost run ...`; `tockhost APP.tbf` works too. */
 	if (argc > 1 && !strcmp(argv[1], "run")) {
