@@ -7,6 +7,7 @@
 #define ECHO_SERVER "org.tockhost.echo_server"
 #define ECHO_CLIENT "org.tockhost.echo_client"
 #define NETSERVER "org.tockhost.netserver"
+#define NETCLIENT "org.tockhost.netclient"
 #define RUN_FOR "60" /* virtual seconds: ends the run once only the (endless) server is left */
 
 /* How many of app's lines equal text exactly. */
@@ -99,7 +100,11 @@ END_TEST
 
 #define DEMO_ARGS()                                                                                        \
 	TH_ARGS(TH_RUN, "--fault-policy", "restart", "--virtual-time", "--run-for", "10", th_app("netserver"), \
-		th_app("netclient_a"), th_app("netclient_b"))
+		th_app("netclient"), th_app("netclient"))
+
+/* The demo's two netclient copies get the lowest free ports from 7 up, in load order. */
+#define DEMO_CLIENTS 2
+static const unsigned demo_ports[DEMO_CLIENTS] = { 7, 8 };
 
 /* Index of the first stdout line (whole, with prefix) equal to `line` at or after `from`; -1 if none. */
 static long line_index(const struct th_lines *all, const char *line, size_t from)
@@ -117,6 +122,14 @@ static long prefix_index(const struct th_lines *all, const char *prefix)
 		if (strncmp(all->v[i], prefix, strlen(prefix)) == 0)
 			return (long)i;
 	return -1;
+}
+
+/* Whether line ends with suffix. */
+static bool ends_with(const char *line, const char *suffix)
+{
+	size_t n = strlen(line), k = strlen(suffix);
+
+	return n >= k && strcmp(line + n - k, suffix) == 0;
 }
 
 /* If line is exactly prefix<number>suffix, the number; else -1. */
@@ -154,24 +167,25 @@ static void count_numbers(const char *out, const char *app, const char *prefix, 
 
 /* One direction of traffic: every packet the sender saw accepted arrives exactly once, nothing else arrives. */
 struct demo_flow {
-	const char *from, *to;           /* app names */
+	const char *from, *to;           /* the copies, by the name each prints: "netclient:<port>" */
 	const char *sent_prefix, *sent_suffix, *got_prefix, *got_suffix;
-	const char *server_line;          /* the server's "delivered" line for this direction */
+	const char *server_prefix;        /* the server's "delivered" lines for this direction */
 };
 
 static const struct demo_flow demo_flows[] = {
-	{ "org.tockhost.netclient_a", "org.tockhost.netclient_b", "netclient_a: sent 'hello from a #", "' to port 9",
-	  "netclient_b: got 'hello from a #", "' on port 9 from port 7", "netserver: packet 7->9 (15 bytes)" },
-	{ "org.tockhost.netclient_b", "org.tockhost.netclient_a", "netclient_b: sent 'hello from b #", "' to port 7",
-	  "netclient_a: got 'hello from b #", "' on port 7 from port 9", "netserver: packet 9->7 (15 bytes)" },
+	{ "netclient:7", "netclient:8", "netclient:7 sent 'hello from 7 #", "' to port 8",
+	  "netclient:8 got 'hello from 7 #", "' on port 8 from port 7", "netserver: packet 7->8 (" },
+	{ "netclient:8", "netclient:7", "netclient:8 sent 'hello from 8 #", "' to port 7",
+	  "netclient:7 got 'hello from 8 #", "' on port 7 from port 8", "netserver: packet 8->7 (" },
 };
 
 static void expect_flow(const struct th_result *r, const struct demo_flow *f)
 {
 	unsigned sent[MAX_PACKETS], got[MAX_PACKETS], n_sent = 0;
 
-	count_numbers(r->out, f->from, f->sent_prefix, f->sent_suffix, sent);
-	count_numbers(r->out, f->to, f->got_prefix, f->got_suffix, got);
+	/* Both copies print as NETCLIENT: the prefixes (which name the port) tell them apart. */
+	count_numbers(r->out, NETCLIENT, f->sent_prefix, f->sent_suffix, sent);
+	count_numbers(r->out, NETCLIENT, f->got_prefix, f->got_suffix, got);
 	for (unsigned k = 1; k < MAX_PACKETS; k++) {
 		th_expect(r, sent[k] <= 1, "%s reports packet #%u sent %u times", f->from, k, sent[k]);
 		th_expect(r, got[k] == sent[k], "packet #%u from %s: sent %u times, received %u times by %s", k,
@@ -179,41 +193,83 @@ static void expect_flow(const struct th_result *r, const struct demo_flow *f)
 		n_sent += sent[k];
 	}
 	th_expect(r, n_sent > 0, "%s sent nothing", f->from);
-	th_expect(r, app_line_count(r->out, NETSERVER, f->server_line) == n_sent,
-		  "server delivered %zu packets, %s saw %u accepted", app_line_count(r->out, NETSERVER, f->server_line),
-		  f->from, n_sent);
+	th_expect(r, app_prefix_count(r->out, NETSERVER, f->server_prefix) == n_sent,
+		  "server delivered %zu packets, %s saw %u accepted",
+		  app_prefix_count(r->out, NETSERVER, f->server_prefix), f->from, n_sent);
 }
 
-/* Both clients: lost the server after its crash line, came back with its new id, and finished. */
-static void expect_client_story(const struct th_result *r, const struct th_lines *all, const char *client,
+/* Index of the first stdout line that is exactly prefix<anything>suffix; -1 if none. */
+static long framed_index(const struct th_lines *all, const char *prefix, const char *suffix)
+{
+	for (size_t i = 0; i < all->n; i++)
+		if (strncmp(all->v[i], prefix, strlen(prefix)) == 0 && ends_with(all->v[i], suffix))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * The copy that got `port` (assigned to ProcessId pid by the first server): connected once, lost
+ * the server after its crash line, came back with its new id on the same port, and finished.
+ */
+static void expect_client_story(const struct th_result *r, const struct th_lines *all, unsigned port, unsigned pid,
 				long crash_at, unsigned new_pid)
 {
-	char prefix[128], back[128];
+	char prefix[128], suffix[64];
 	long gone, back_at;
-	unsigned pids[4];
 
-	snprintf(prefix, sizeof(prefix), "[org.tockhost.%s] %s: server gone at ", client, client);
+	snprintf(prefix, sizeof(prefix), "netserver: port %u assigned to client 0x%x", port, pid);
+	th_expect(r, app_line_count(r->out, NETSERVER, prefix) == 1, "want '%s' once", prefix);
+	snprintf(prefix, sizeof(prefix), "netserver: port %u opened by client 0x%x", port, pid);
+	th_expect(r, app_line_count(r->out, NETSERVER, prefix) == 1, "want '%s' once (the reopen)", prefix);
+	snprintf(suffix, sizeof(suffix), ", port %u open", port);
+	snprintf(prefix, sizeof(prefix), "[" NETCLIENT "] netclient:%u connected to server 0x0 at ", port);
+	th_expect(r, framed_index(all, prefix, suffix) >= 0 && framed_index(all, prefix, suffix) < crash_at,
+		  "netclient:%u: no 'connected to server 0x0' before the crash", port);
+	snprintf(prefix, sizeof(prefix), "[" NETCLIENT "] netclient:%u server gone at ", port);
 	gone = prefix_index(all, prefix);
-	th_expect(r, gone > crash_at, "%s: no 'server gone' after the crash line", client);
-	snprintf(back, sizeof(back), "[org.tockhost.%s] %s: back with server 0x%x at ", client, client, new_pid);
-	back_at = prefix_index(all, back);
-	th_expect(r, back_at > gone, "%s: no 'back with server 0x%x' after 'server gone'", client, new_pid);
-	snprintf(prefix, sizeof(prefix), "%s: server gone", client);
-	snprintf(back, sizeof(back), "org.tockhost.%s", client);
-	th_expect(r, app_prefix_count(r->out, back, prefix) == 1, "%s lost the server more than once", client);
-	snprintf(prefix, sizeof(prefix), "%s: done: 20 packets received, ", client);
-	th_expect(r, app_prefix_count(r->out, back, prefix) == 1, "%s did not finish with 20 packets", client);
-	th_expect(r, th_process_events(r->err, back, "exited with code 0", pids, 4) == 1, "%s must exit 0", client);
+	th_expect(r, gone > crash_at, "netclient:%u: no 'server gone' after the crash line", port);
+	snprintf(prefix, sizeof(prefix), "[" NETCLIENT "] netclient:%u back with server 0x%x at ", port, new_pid);
+	back_at = framed_index(all, prefix, suffix);
+	th_expect(r, back_at > gone, "netclient:%u: no 'back with server 0x%x ... port %u open' after 'server gone'",
+		  port, new_pid, port);
+	snprintf(prefix, sizeof(prefix), "netclient:%u server gone", port);
+	th_expect(r, app_prefix_count(r->out, NETCLIENT, prefix) == 1, "netclient:%u lost the server more than once",
+		  port);
+	snprintf(prefix, sizeof(prefix), "netclient:%u done: 20 packets received, ", port);
+	th_expect(r, app_prefix_count(r->out, NETCLIENT, prefix) == 1, "netclient:%u did not finish with 20 packets",
+		  port);
 }
 
-/* 3. the demo: crash, fault report, restart with a new id, both clients recover, every packet exactly once. */
+/* Two copies of one image: loaded as two ProcessIds, both exit 0, and nothing else claims a port. */
+static void expect_two_copies(const struct th_result *r, const struct th_loaded *ld, size_t n_loaded)
+{
+	unsigned pids[4];
+
+	th_expect(r, n_loaded == DEMO_CLIENTS && ld[0].pid != ld[1].pid, "netclient must load twice, as two processes");
+	th_expect(r, th_process_events(r->err, NETCLIENT, "exited with code 0", pids, 4) == DEMO_CLIENTS &&
+			     pids[0] != pids[1] && (pids[0] == ld[0].pid || pids[0] == ld[1].pid) &&
+			     (pids[1] == ld[0].pid || pids[1] == ld[1].pid),
+		  "both netclient copies must exit 0");
+	th_expect(r, app_prefix_count(r->out, NETCLIENT, "netclient:") == app_prefix_count(r->out, NETCLIENT, ""),
+		  "a netclient line without its port");
+	th_expect(r, app_prefix_count(r->out, NETSERVER, "netserver: port ") ==
+			     app_prefix_count(r->out, NETSERVER, "netserver: port 7 ") +
+				     app_prefix_count(r->out, NETSERVER, "netserver: port 8 "),
+		  "the server handed out a port other than 7 and 8");
+}
+
+/*
+ * 3. the demo, with one netclient image loaded twice: each copy gets its own port (7, 8), then crash,
+ * fault report, restart with a new id, both copies recover on their old ports, every packet exactly once.
+ */
 START_TEST(test_demo)
 {
 	struct th_result r, again;
-	struct th_loaded ld[2];
+	struct th_loaded ld[2], ldc[4];
 	struct th_fault f[2];
 	struct th_restart rs[2];
 	struct th_lines all;
+	size_t n_clients;
 	long crash_at;
 
 	th_run(&r, NULL, DEMO_ARGS());
@@ -222,6 +278,8 @@ START_TEST(test_demo)
 	th_expect_clean(&again);
 	th_expect(&r, r.exit_code == 0, "exit status %d, want 0", r.exit_code);
 	th_expect(&r, th_loaded(r.err, NETSERVER, ld, 2) == 1, "netserver must load once");
+	n_clients = th_loaded(r.err, NETCLIENT, ldc, 4);
+	expect_two_copies(&r, ldc, n_clients);
 	th_expect(&r, th_faults(r.err, NETSERVER, f, 2) == 1 && f[0].pid == ld[0].pid,
 		  "want one fault report for the netserver's ProcessId %u", ld[0].pid);
 	th_expect(&r, strstr(f[0].cause, "write at 0x0") != NULL, "fault cause '%s'", f[0].cause);
@@ -237,8 +295,9 @@ START_TEST(test_demo)
 	th_expect(&r, prefix_index(&all, "[" NETSERVER "] netserver: up as ") < crash_at &&
 			      app_prefix_count(r.out, NETSERVER, "netserver: up as ") == 2,
 		  "the server must start twice (boot and restart)");
-	expect_client_story(&r, &all, "netclient_a", crash_at, rs[0].pid);
-	expect_client_story(&r, &all, "netclient_b", crash_at, rs[0].pid);
+	/* Load order is start-up order: the first copy loaded asks first and gets the lowest port. */
+	for (size_t i = 0; i < DEMO_CLIENTS; i++)
+		expect_client_story(&r, &all, demo_ports[i], ldc[i].pid, crash_at, rs[0].pid);
 	th_lines_free(&all);
 	for (size_t i = 0; i < TH_ARRAY_SIZE(demo_flows); i++)
 		expect_flow(&r, &demo_flows[i]);
