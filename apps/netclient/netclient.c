@@ -1,4 +1,4 @@
-/* netclient: gets a port from netserver, sends packets to the other open ports, prints arrivals, survives server restarts. */
+/* netclient: gets a port from netserver, sends packets to the other open ports, survives server restarts. */
 #include <stdio.h>
 #include <string.h>
 
