@@ -65,8 +65,10 @@ static int rpc(uint64_t* server, unsigned seq)
 	size_t len = make_payload(seq, request), got = 0;
 
 	for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
-		returncode_t r = libtocksync_ipc_relay_request_client_send_request(*server, request, len, response,
-		                                                                    sizeof(response), &got);
+		returncode_t r;
+
+		got = sizeof(response); /* in: the buffer's size; out: the response's length */
+		r = libtocksync_ipc_relay_request_client_send_request(*server, request, len, response, &got);
 
 		if (r == RETURNCODE_ENODEVICE || r == RETURNCODE_EUNINSTALLED) {
 			printf("echo_client: server gone (%s) at RPC %u, rediscovering\n", tock_strrcode(r), seq);

@@ -128,8 +128,10 @@ static void on_send_timer(uint32_t now, uint32_t scheduled, void* opaque)
  */
 static int call_server(const uint8_t* request, size_t len, uint8_t* resp, size_t* resp_len)
 {
-	returncode_t r = libtocksync_ipc_relay_request_client_send_request(server_id, (uint8_t*)request, len, resp,
-	                                                                    NET_RESPONSE_MAX, resp_len);
+	returncode_t r;
+
+	*resp_len = NET_RESPONSE_MAX; /* in: the buffer's size; out: the response's length */
+	r = libtocksync_ipc_relay_request_client_send_request(server_id, (uint8_t*)request, len, resp, resp_len);
 
 	if (r == RETURNCODE_ENODEVICE)
 		server_gone();

@@ -25,10 +25,10 @@ static uint64_t discover_producer(void)
 static struct shm_ring* get_ring(uint64_t producer)
 {
 	uint32_t region = 0, size = 0;
-	size_t got = 0;
+	size_t got = sizeof(region);
 	void* address = NULL;
 	returncode_t r = libtocksync_ipc_relay_request_client_send_request(producer, (uint8_t*)"ring", 4,
-	                                                                    (uint8_t*)&region, sizeof(region), &got);
+	                                                                    (uint8_t*)&region, &got);
 
 	if (r != RETURNCODE_SUCCESS || got != sizeof(region)) {
 		printf("shm_consumer: no region from the producer: %s\n", tock_strrcode(r));

@@ -14,9 +14,9 @@ int main(void) {
     libtocksync_alarm_delay_ms(10); /* not registered yet */
 
   char request[] = "hello, ipc", response[64];
-  size_t got;
+  size_t got = sizeof(response) - 1; /* in: room for the response; out: its length */
   returncode_t rc = libtocksync_ipc_relay_request_client_send_request(
-      id, (uint8_t *)request, strlen(request), (uint8_t *)response, sizeof(response) - 1, &got);
+      id, (uint8_t *)request, strlen(request), (uint8_t *)response, &got);
   if (rc != RETURNCODE_SUCCESS) return 1;
   response[got] = '\0';
   printf("server 0x%llx answered: %s\n", (unsigned long long)id, response);

@@ -419,10 +419,17 @@ void hk_control_close(struct hk_control *ctl)
 
 	if (!ctl)
 		return;
-	/* The loop is over: what fits in the sockets now is sent, the rest is lost with the clients. */
+	/*
+	 * The loop is over: what fits in the sockets now is sent, the rest is lost with the clients.
+	 * try_send may close a client (it hung up, or it was to end after this flush): busy keeps it
+	 * in the list until the loop below frees it, so the walk never follows a freed ->next.
+	 */
 	for (c = ctl->clients; c; c = c->next)
-		if (!c->closing && c->out_len)
+		if (!c->closing && c->out_len) {
+			c->busy++;
 			try_send(c);
+			c->busy--;
+		}
 	/* No completion will be reaped any more and polls keep no pointer into c: free at once. */
 	while ((c = ctl->clients)) {
 		if (c->rd_armed)

@@ -13,23 +13,24 @@ bool libtocksync_ipc_relay_request_exists(void)
 
 returncode_t libtocksync_ipc_relay_request_client_send_request(uint64_t ipc_id, uint8_t* request_buf,
                                                                size_t request_len, uint8_t* response_buf,
-                                                               size_t response_len, size_t* received_len)
+                                                               size_t* response_len)
 {
+	size_t response_cap = *response_len;
 	yield_waitfor_return_t up;
 	returncode_t ret;
 
-	*received_len = 0;
+	*response_len = 0;
 	if (libtock_ipc_relay_request_client_busy())
 		return RETURNCODE_EALREADY; /* an async request owns RO 0 / RW 0 */
 	ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
 	if (ret == RETURNCODE_SUCCESS)
-		ret = libtock_ipc_relay_request_set_readwrite_allow(response_buf, response_len);
+		ret = libtock_ipc_relay_request_set_readwrite_allow(response_buf, response_cap);
 	if (ret == RETURNCODE_SUCCESS)
 		ret = libtock_ipc_relay_request_command_client_send_request(ipc_id);
 	if (ret == RETURNCODE_SUCCESS) {
 		/* Upcall 0 (status, len, 0) ends every transaction, however it ends. */
 		up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, RELAY_REQUEST_SUBSCRIBE_CLIENT_RESPONSE);
-		*received_len = up.data1;
+		*response_len = up.data1;
 		ret = tock_status_to_returncode((statuscode_t)up.data0);
 	}
 	libtock_ipc_relay_request_set_readonly_allow(NULL, 0);
@@ -81,6 +82,18 @@ returncode_t libtocksync_ipc_relay_request_server_wait_for_request_from(uint64_t
                                                                         size_t* request_len)
 {
 	return server_wait(true, client_id, NULL, request_buf, request_len);
+}
+
+returncode_t libtocksync_ipc_relay_request_server_get_next_request(uint64_t* ipc_id, uint8_t* request_buf,
+                                                                   size_t* request_len)
+{
+	return libtock_ipc_relay_request_server_get_next_request(ipc_id, request_buf, request_len);
+}
+
+returncode_t libtocksync_ipc_relay_request_server_get_next_request_from(uint64_t ipc_id, uint8_t* request_buf,
+                                                                        size_t* request_len)
+{
+	return libtock_ipc_relay_request_server_get_next_request_from(ipc_id, request_buf, request_len);
 }
 
 returncode_t libtocksync_ipc_relay_request_server_send_response(uint8_t* response_buf, size_t response_len)

@@ -9,9 +9,12 @@ extern "C" {
 #endif
 
 /* Registration done: RETURNCODE_SUCCESS. Failures (ENOMEM: no package name) are returned synchronously. */
-typedef void (*libtock_ipc_registry_package_name_register_callback)(returncode_t);
+typedef void (*libtock_ipc_registry_package_name_registration_complete_callback)(returncode_t);
 /* Discovery done: (RETURNCODE_SUCCESS, the service's IPC Identifier) or (RETURNCODE_ENODEVICE, 0). */
-typedef void (*libtock_ipc_registry_package_name_discover_callback)(returncode_t, uint64_t ipc_id);
+typedef void (*libtock_ipc_registry_package_name_discovery_complete_callback)(returncode_t, uint64_t ipc_id);
+/* Shorter names for the same types (the ones above are upstream libtock-c's). */
+typedef libtock_ipc_registry_package_name_registration_complete_callback libtock_ipc_registry_package_name_register_callback;
+typedef libtock_ipc_registry_package_name_discovery_complete_callback libtock_ipc_registry_package_name_discover_callback;
 /* tockhost extension: some process registered. */
 typedef void (*libtock_ipc_registry_package_name_service_registered_callback)(void);
 

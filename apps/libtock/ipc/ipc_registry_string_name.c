@@ -7,7 +7,7 @@ static void registered_upcall(int status, int unused1, int unused2, void* opaque
 
 	(void)unused1;
 	(void)unused2;
-	cb(tock_status_to_returncode((statuscode_t)status), status == TOCK_STATUSCODE_SUCCESS);
+	cb(tock_status_to_returncode((statuscode_t)status));
 }
 
 static void discovered_upcall(int status, int id_low, int id_high, void* opaque)

@@ -8,10 +8,17 @@
 extern "C" {
 #endif
 
-/* Registration done: (RETURNCODE_SUCCESS, true). Failures are returned by register_service itself. */
-typedef void (*libtock_ipc_registry_string_name_register_callback)(returncode_t, bool);
+/*
+ * Registration done: RETURNCODE_SUCCESS. Failures are returned by register_service itself. The
+ * type and its name are upstream libtock-c's (its examples pass a `void f(returncode_t)`); an
+ * older upstream draft had a second `bool` argument, which the published wrappers dropped.
+ */
+typedef void (*libtock_ipc_registry_string_name_registration_complete_callback)(returncode_t);
 /* Discovery done: (RETURNCODE_SUCCESS, the service's IPC Identifier) or (RETURNCODE_ENODEVICE, 0). */
-typedef void (*libtock_ipc_registry_string_name_discover_callback)(returncode_t, uint64_t);
+typedef void (*libtock_ipc_registry_string_name_discovery_complete_callback)(returncode_t, uint64_t);
+/* Shorter names for the same types. */
+typedef libtock_ipc_registry_string_name_registration_complete_callback libtock_ipc_registry_string_name_register_callback;
+typedef libtock_ipc_registry_string_name_discovery_complete_callback libtock_ipc_registry_string_name_discover_callback;
 /* tockhost extension: some process registered a name (which one: discover again). */
 typedef void (*libtock_ipc_registry_string_name_service_registered_callback)(void);
 

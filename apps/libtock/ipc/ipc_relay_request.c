@@ -105,9 +105,10 @@ static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, 
 	ret = libtock_ipc_relay_request_set_readwrite_allow(request_buf, capacity);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	if (from_one)
-		ret = libtock_ipc_relay_request_command_server_get_next_request_from(want, &len, &id);
-	else
+	if (from_one) {
+		id = want;
+		ret = libtock_ipc_relay_request_command_server_get_next_request_from(&len, &id);
+	} else
 		ret = libtock_ipc_relay_request_command_server_get_next_request(&len, &id);
 	libtock_ipc_relay_request_set_readwrite_allow(NULL, 0);
 	if (ret == RETURNCODE_SUCCESS)

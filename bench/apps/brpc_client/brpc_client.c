@@ -30,11 +30,11 @@ static returncode_t find_server(uint64_t* id)
 static returncode_t rpc_loop(uint64_t server, size_t size, unsigned iters)
 {
 	for (unsigned i = 0; i < iters; i++) {
-		size_t got = 0;
+		size_t got = size;
 		returncode_t ret;
 
 		request[0] = (uint8_t)i;
-		ret = libtocksync_ipc_relay_request_client_send_request(server, request, size, response, size, &got);
+		ret = libtocksync_ipc_relay_request_client_send_request(server, request, size, response, &got);
 		if (ret != RETURNCODE_SUCCESS)
 			return ret;
 		if (got != size || response[0] != (uint8_t)i)
@@ -78,6 +78,7 @@ int main(void)
 			return bench_fail("send_request", ret);
 	}
 	request[0] = 'Q';
-	ret = libtocksync_ipc_relay_request_client_send_request(server, request, 1, response, 1, &got);
+	got = 1;
+	ret = libtocksync_ipc_relay_request_client_send_request(server, request, 1, response, &got);
 	return ret == RETURNCODE_SUCCESS ? 0 : bench_fail("quit", ret);
 }

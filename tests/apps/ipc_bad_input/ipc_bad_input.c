@@ -27,8 +27,9 @@ static void check(const char* name, bool ok)
 
 static returncode_t rpc(uint64_t to, const char* text)
 {
+	response_len = sizeof(response); /* in: the buffer's size; out: the response's length */
 	return libtocksync_ipc_relay_request_client_send_request(to, (uint8_t*)text, strlen(text), response,
-	                                                         sizeof(response), &response_len);
+	                                                         &response_len);
 }
 
 static bool rpc_says(uint64_t to, const char* text, const char* want)

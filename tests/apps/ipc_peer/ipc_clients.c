@@ -15,8 +15,9 @@ static size_t response_len;
 
 static returncode_t rpc(uint64_t peer, const char* text)
 {
+	response_len = sizeof(response); /* in: the buffer's size; out: the response's length */
 	return libtocksync_ipc_relay_request_client_send_request(peer, (uint8_t*)text, strlen(text), response,
-	                                                         sizeof(response), &response_len);
+	                                                         &response_len);
 }
 
 static void on_response(returncode_t r, size_t len)

@@ -27,9 +27,9 @@ int main(void)
 	unsigned long ok = 0;
 
 	for (;;) {
-		size_t got = 0;
+		size_t got = sizeof(response);
 		returncode_t r = libtocksync_ipc_relay_request_client_send_request(server, request, sizeof(request), response,
-		                                                                    sizeof(response), &got);
+		                                                                    &got);
 
 		if (r != RETURNCODE_SUCCESS || got != 24) {
 			printf("ipcctl_client: rpc failed: %s (%zu bytes)\n", tock_strrcode(r), got);

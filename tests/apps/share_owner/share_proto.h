@@ -44,9 +44,9 @@ static inline returncode_t share_ask(uint64_t owner, uint32_t op, uint32_t regio
 {
 	struct share_request req = { op, region };
 	static uint8_t response[16];
-	size_t got = 0;
+	size_t got = sizeof(response);
 	returncode_t r = libtocksync_ipc_relay_request_client_send_request(owner, (uint8_t*)&req, sizeof(req), response,
-	                                                                    sizeof(response), &got);
+	                                                                    &got);
 
 	if (out && got)
 		memcpy(out, response, got);

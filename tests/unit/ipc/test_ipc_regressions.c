@@ -6,8 +6,104 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libtock-sync/ipc/ipc_registry_package_name.h>
+#include <libtock-sync/ipc/ipc_registry_string_name.h>
+#include <libtock-sync/ipc/ipc_relay_request.h>
+#include <libtock-sync/ipc/syscalls/ipc_registry_package_name_syscalls.h>
+#include <libtock-sync/ipc/syscalls/ipc_registry_string_name_syscalls.h>
+#include <libtock-sync/ipc/syscalls/ipc_relay_request_syscalls.h>
+#include <libtock-sync/services/ipc_relay_request_timeout.h>
+#include <libtock/util/streaming_process_slice.h>
+
 #include "capsules/ipc/ipc_relay_message.h"
 #include "ipc_test.h"
+
+/*
+ * apps/libtock must accept an app written for upstream libtock-c's new IPC unchanged (reference
+ * §3.11). Each row is an upstream name with its published type; the build fails if one drifts.
+ * Found by review: the string registry's registration callback had an extra bool, the 0x23
+ * syscall wrapper took the id as a separate argument (upstream: in/out *ipc_id), the sync client
+ * call had a separate received length (upstream: *response_len in/out), and several upstream
+ * names (set_allow_name, set_allow_read/write_buffer, the sync get_next_request pair, the
+ * yield-wait-for helpers, the timeout call, the callback typedef names) were missing.
+ */
+#define UPSTREAM_SIGNATURE(fn, ...)                                                                                \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(&fn), __VA_ARGS__), #fn " differs from upstream libtock-c")
+UPSTREAM_SIGNATURE(libtock_ipc_registry_string_name_exists, bool (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_registry_string_name_register_service,
+                   returncode_t (*)(void (*)(returncode_t), uint8_t *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_registry_string_name_discover_service,
+                   returncode_t (*)(void (*)(returncode_t, uint64_t), uint8_t *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_registry_package_name_exists, bool (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_registry_package_name_register_service, returncode_t (*)(void (*)(returncode_t)));
+UPSTREAM_SIGNATURE(libtock_ipc_registry_package_name_discover_service,
+                   returncode_t (*)(void (*)(returncode_t, uint64_t), uint8_t *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_exists, bool (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_client_send_request,
+                   returncode_t (*)(void (*)(returncode_t, size_t), uint64_t, uint8_t *, size_t, uint8_t *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_client_cancel_request, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_server_enable_requests_with_callback,
+                   returncode_t (*)(void (*)(uint64_t)));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_server_enable_requests_without_callback, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_server_disable_requests, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_server_get_next_request, returncode_t (*)(uint64_t *, uint8_t *, size_t *));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_server_get_next_request_from,
+                   returncode_t (*)(uint64_t, uint8_t *, size_t *));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_server_send_response, returncode_t (*)(uint8_t *, size_t));
+_Static_assert(__builtin_types_compatible_p(libtock_ipc_registry_string_name_registration_complete_callback,
+                                            void (*)(returncode_t)), "string registration callback");
+_Static_assert(__builtin_types_compatible_p(libtock_ipc_registry_string_name_discovery_complete_callback,
+                                            void (*)(returncode_t, uint64_t)), "string discovery callback");
+_Static_assert(__builtin_types_compatible_p(libtock_ipc_registry_package_name_registration_complete_callback,
+                                            void (*)(returncode_t)), "package registration callback");
+_Static_assert(__builtin_types_compatible_p(libtock_ipc_registry_package_name_discovery_complete_callback,
+                                            void (*)(returncode_t, uint64_t)), "package discovery callback");
+_Static_assert(__builtin_types_compatible_p(libtock_ipc_relay_request_client_response_received,
+                                            void (*)(returncode_t, size_t)), "response callback");
+_Static_assert(__builtin_types_compatible_p(libtock_ipc_relay_request_server_request_waiting, void (*)(uint64_t)),
+               "request waiting callback");
+/* Syscall layer. */
+UPSTREAM_SIGNATURE(libtock_ipc_registry_string_name_set_allow_name, returncode_t (*)(void *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_registry_package_name_set_allow_name, returncode_t (*)(void *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_set_allow_read_buffer, returncode_t (*)(void *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_set_allow_write_buffer, returncode_t (*)(void *, size_t));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_command_client_send_request, returncode_t (*)(uint64_t));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_command_server_get_next_request, returncode_t (*)(uint32_t *, uint64_t *));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_command_server_get_next_request_from,
+                   returncode_t (*)(uint32_t *, uint64_t *));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_command_server_send_response, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_set_upcall_client_response_received,
+                   returncode_t (*)(subscribe_upcall, void *));
+UPSTREAM_SIGNATURE(libtock_ipc_relay_request_set_upcall_server_request_waiting,
+                   returncode_t (*)(subscribe_upcall, void *));
+/* libtock-sync (arguments upstream declares uint8_t * may be const here: callers are unaffected). */
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_client_send_request,
+                   returncode_t (*)(uint64_t, uint8_t *, size_t, uint8_t *, size_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_client_send_request_with_timeout,
+                   returncode_t (*)(uint64_t, uint8_t *, size_t, uint8_t *, size_t *, uint32_t));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_server_enable_requests, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_server_disable_requests, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_server_get_next_request,
+                   returncode_t (*)(uint64_t *, uint8_t *, size_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_server_get_next_request_from,
+                   returncode_t (*)(uint64_t, uint8_t *, size_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_server_send_response, returncode_t (*)(uint8_t *, size_t));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_yield_wait_for_client_response_received, returncode_t (*)(size_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_relay_request_yield_wait_for_server_request_waiting, returncode_t (*)(uint64_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_registry_string_name_yield_wait_for_registration_complete, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtocksync_ipc_registry_string_name_yield_wait_for_discovery_complete,
+                   returncode_t (*)(uint64_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_registry_package_name_yield_wait_for_registration_complete, returncode_t (*)(void));
+UPSTREAM_SIGNATURE(libtocksync_ipc_registry_package_name_yield_wait_for_discovery_complete,
+                   returncode_t (*)(uint64_t *));
+UPSTREAM_SIGNATURE(libtocksync_ipc_registry_package_name_register_service, returncode_t (*)(void));
+/* StreamingProcessSlice (reference §4). */
+UPSTREAM_SIGNATURE(streaming_process_slice_init, returncode_t (*)(streaming_process_slice_state_t *, uint32_t, uint32_t,
+                                                                  void *, size_t, void *, size_t));
+UPSTREAM_SIGNATURE(streaming_process_slice_get_and_swap,
+                   returncode_t (*)(streaming_process_slice_state_t *, uint8_t **, uint32_t *, bool *));
+UPSTREAM_SIGNATURE(streaming_process_slice_deinit,
+                   returncode_t (*)(streaming_process_slice_state_t *, uint8_t **, size_t *, uint8_t **, size_t *));
 
 #define RM TOCK_DRIVER_IPC_RELAY_MESSAGE
 

@@ -336,6 +336,26 @@ START_TEST(test_get_next_from)
 }
 END_TEST
 
+/* 0x23 truncates like 0x22: Failure-u64 (SIZE, client id), and the transaction has started. */
+START_TEST(test_get_next_from_truncated)
+{
+	struct hk_process *s = rr_server("s", 0, HK_FAULT_STOP);
+	struct hk_process *c = rr_spawn("c", 0x31, HK_FAULT_STOP);
+	uint64_t cid = ipc_test_id(w, c);
+	uint8_t *s_in = ipc_test_allow_rw(w, s, RR, 0, 3, 0);
+
+	ipc_test_allow_ro(w, c, RR, 0, "longer", 6);
+	rr_send_ok(c, s);
+	ck_assert_fail_u64(hk_fake_command(w, s, RR, RR_GET_NEXT_FROM, ipc_identifier_low(cid), ipc_identifier_high(cid)),
+	                   TOCK_ERR_SIZE, cid);
+	ck_assert_mem_eq(s_in, "lon", 3);
+	ck_assert_role(s, IPC_RELAY_REQUEST_SERVER);
+	ck_assert_role(c, IPC_RELAY_REQUEST_CLIENT_IN_SERVICE);
+	ck_assert_ok(hk_fake_command(w, s, RR, RR_RESPOND, 0, 0));
+	ck_assert_upcall(w, c, RR, RR_UPCALL_RESPONSE, 0, 0, 0);
+}
+END_TEST
+
 /* ---- cancel (0x11) and its races ---- */
 
 START_TEST(test_cancel_while_waiting)
@@ -528,6 +548,7 @@ static Suite *relay_request_suite(void)
 	tcase_add_loop_test(tc, test_sizes, 0, sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_test(tc, test_nothing_allowed_is_zero_length);
 	tcase_add_test(tc, test_get_next_from);
+	tcase_add_test(tc, test_get_next_from_truncated);
 	tcase_add_test(tc, test_cancel_while_waiting);
 	tcase_add_test(tc, test_cancel_after_server_took_it);
 	tcase_add_test(tc, test_cancel_and_resend_gets_no_stale_response);

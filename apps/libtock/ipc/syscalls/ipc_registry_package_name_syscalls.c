@@ -39,6 +39,11 @@ returncode_t libtock_ipc_registry_package_name_set_readonly_allow_name(const uin
 		allow_readonly(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, PACKAGE_NAME_ALLOW_NAME, name, len));
 }
 
+returncode_t libtock_ipc_registry_package_name_set_allow_name(void* data, size_t len)
+{
+	return libtock_ipc_registry_package_name_set_readonly_allow_name(data, len);
+}
+
 returncode_t libtock_ipc_registry_package_name_command_register(void)
 {
 	return tock_command_return_novalue_to_returncode(

@@ -18,6 +18,8 @@ returncode_t libtock_ipc_registry_package_name_set_upcall_discovery_complete(sub
 returncode_t libtock_ipc_registry_package_name_set_upcall_service_registered(subscribe_upcall callback, void* opaque);
 /* Read-only allow 0: the TBF package name to discover (any length, no NUL). */
 returncode_t libtock_ipc_registry_package_name_set_readonly_allow_name(const uint8_t* name, size_t len);
+/* The same under upstream libtock-c's name and signature (apps written for upstream call this). */
+returncode_t libtock_ipc_registry_package_name_set_allow_name(void* data, size_t len);
 /* Command 1: register under this app's own TBF package name; NOMEM if it has none. */
 returncode_t libtock_ipc_registry_package_name_command_register(void);
 /* Command 2: look the allowed name up; the answer comes as upcall 1. */

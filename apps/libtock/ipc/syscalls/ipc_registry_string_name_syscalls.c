@@ -44,6 +44,11 @@ returncode_t libtock_ipc_registry_string_name_set_readonly_allow_name(const uint
 		allow_readonly(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_ALLOW_NAME, name, len));
 }
 
+returncode_t libtock_ipc_registry_string_name_set_allow_name(void* data, size_t len)
+{
+	return libtock_ipc_registry_string_name_set_readonly_allow_name(data, len);
+}
+
 returncode_t libtock_ipc_registry_string_name_set_readonly_allow_padded_name(const uint8_t* name, size_t len)
 {
 	if (len > LIBTOCK_IPC_REGISTRY_STRING_NAME_LEN || (len > 0 && name == NULL))

@@ -20,6 +20,8 @@ returncode_t libtock_ipc_registry_string_name_set_upcall_discovery_complete(subs
 returncode_t libtock_ipc_registry_string_name_set_upcall_service_registered(subscribe_upcall callback, void* opaque);
 /* Read-only allow 0: the name, exactly 20 bytes (else the commands fail with SIZE). */
 returncode_t libtock_ipc_registry_string_name_set_readonly_allow_name(const uint8_t* name, size_t len);
+/* The same under upstream libtock-c's name and signature (apps written for upstream call this). */
+returncode_t libtock_ipc_registry_string_name_set_allow_name(void* data, size_t len);
 /*
  * Read-only allow 0 of `name` zero-padded to 20 bytes, from a static buffer of this module
  * (len > 20: RETURNCODE_ESIZE, nothing allowed). Un-allow with set_readonly_allow_name(NULL, 0).

@@ -50,6 +50,16 @@ returncode_t libtock_ipc_relay_request_set_readwrite_allow(uint8_t* buffer, size
 		allow_readwrite(DRIVER_NUM_IPC_RELAY_REQUEST, RELAY_REQUEST_ALLOW_RW, buffer, len));
 }
 
+returncode_t libtock_ipc_relay_request_set_allow_read_buffer(void* data, size_t len)
+{
+	return libtock_ipc_relay_request_set_readonly_allow(data, len);
+}
+
+returncode_t libtock_ipc_relay_request_set_allow_write_buffer(void* data, size_t len)
+{
+	return libtock_ipc_relay_request_set_readwrite_allow(data, len);
+}
+
 returncode_t libtock_ipc_relay_request_command_client_send_request(uint64_t ipc_id)
 {
 	return tock_command_return_novalue_to_returncode(relay_command_id(RELAY_REQUEST_CMD_SEND, ipc_id));
@@ -80,12 +90,11 @@ returncode_t libtock_ipc_relay_request_command_server_get_next_request(uint32_t*
 	return tock_command_return_u32_u64_or_u64_to_returncode(cval, len, ipc_id);
 }
 
-returncode_t libtock_ipc_relay_request_command_server_get_next_request_from(uint64_t ipc_id, uint32_t* len,
-                                                                            uint64_t* ret_ipc_id)
+returncode_t libtock_ipc_relay_request_command_server_get_next_request_from(uint32_t* len, uint64_t* ipc_id)
 {
-	syscall_return_t cval = relay_command_id(RELAY_REQUEST_CMD_GET_NEXT_FROM, ipc_id);
+	syscall_return_t cval = relay_command_id(RELAY_REQUEST_CMD_GET_NEXT_FROM, *ipc_id);
 
-	return tock_command_return_u32_u64_or_u64_to_returncode(cval, len, ret_ipc_id);
+	return tock_command_return_u32_u64_or_u64_to_returncode(cval, len, ipc_id);
 }
 
 returncode_t libtock_ipc_relay_request_command_server_send_response(void)

@@ -22,6 +22,9 @@ returncode_t libtock_ipc_relay_request_set_upcall_server_request_waiting(subscri
 returncode_t libtock_ipc_relay_request_set_readonly_allow(const uint8_t* buffer, size_t len);
 /* Read-write allow 0 ("write buffer"): the incoming data, the client's response or the server's request. */
 returncode_t libtock_ipc_relay_request_set_readwrite_allow(uint8_t* buffer, size_t len);
+/* The two allows under upstream libtock-c's names and signatures: read buffer = RO 0, write buffer = RW 0. */
+returncode_t libtock_ipc_relay_request_set_allow_read_buffer(void* data, size_t len);
+returncode_t libtock_ipc_relay_request_set_allow_write_buffer(void* data, size_t len);
 /* Command 0x10: send the request in RO 0 to server ipc_id; ALREADY, NODEVICE, UNINSTALLED. */
 returncode_t libtock_ipc_relay_request_command_client_send_request(uint64_t ipc_id);
 /* Command 0x11: cancel the outstanding request (INVAL if none); upcall 0 (CANCEL, 0, 0) follows. */
@@ -36,9 +39,12 @@ returncode_t libtock_ipc_relay_request_command_server_disable_requests(void);
  * transaction is active. Decoded with tock_command_return_u32_u64_or_u64_to_returncode().
  */
 returncode_t libtock_ipc_relay_request_command_server_get_next_request(uint32_t* len, uint64_t* ipc_id);
-/* Command 0x23: the same, restricted to client ipc_id (*ret_ipc_id echoes the client served). */
-returncode_t libtock_ipc_relay_request_command_server_get_next_request_from(uint64_t ipc_id, uint32_t* len,
-                                                                            uint64_t* ret_ipc_id);
+/*
+ * Command 0x23: the same, restricted to one client. *ipc_id is in/out, as upstream libtock-c has
+ * it: in, the client (sent as arg0 = low, arg1 = high); out, the id the kernel returned (the
+ * client on success or ESIZE, 0 on the other failures).
+ */
+returncode_t libtock_ipc_relay_request_command_server_get_next_request_from(uint32_t* len, uint64_t* ipc_id);
 /* Command 0x24: copy RO 0 to the client as the response; INVAL (no transaction), NODEVICE (client gone). */
 returncode_t libtock_ipc_relay_request_command_server_send_response(void);
 
