@@ -1,4 +1,4 @@
-/* tockbench floors: socketpair ping-pong, socketpair message stream and fork+exec of /bin/true. */
+/* tockbench floors: socketpair ping-pong, socketpair message stream, fork+exec of /bin/true, memcpy. */
 #include "tb_floor.h"
 
 #include <errno.h>
@@ -179,5 +179,57 @@ int tb_floor_spawn_true(unsigned count, unsigned reps, struct tb_samples *ret_ns
 		if (!err)
 			tb_samples_add(ret_ns, (double)(now_ns() - t0));
 	}
+	return err;
+}
+
+/*
+ * `rounds` rounds numbered on from *n: fill region from src piece by piece, each piece stamped
+ * with the round, then copy it out into dst piece by piece and check the stamps (-EIO if wrong).
+ */
+static int copy_rounds(uint8_t *src, uint8_t *region, uint8_t *dst, size_t region_size, size_t piece, uint32_t *n,
+                       unsigned rounds)
+{
+	for (unsigned i = 0; i < rounds; i++) {
+		uint32_t seq = ++*n, head, tail;
+
+		memcpy(src, &seq, sizeof(seq));
+		memcpy(src + piece - sizeof(seq), &seq, sizeof(seq));
+		for (size_t off = 0; off < region_size; off += piece)
+			memcpy(region + off, src, piece);
+		__asm__ volatile("" ::: "memory"); /* region stands for the shared one: every copy happens in full */
+		for (size_t off = 0; off < region_size; off += piece) {
+			memcpy(dst, region + off, piece);
+			__asm__ volatile("" ::: "memory");
+			memcpy(&head, dst, sizeof(head));
+			memcpy(&tail, dst + piece - sizeof(tail), sizeof(tail));
+			if (head != seq || tail != seq)
+				return -EIO;
+		}
+	}
+	return 0;
+}
+
+int tb_floor_memcpy(size_t region_size, size_t piece, unsigned reps, unsigned rounds, struct tb_samples *ret_ns)
+{
+	size_t size = (region_size + 2 * piece + 4095) / 4096 * 4096; /* aligned_alloc wants a multiple */
+	uint8_t *buf;
+	uint32_t n = 0;
+	int err;
+
+	if (piece < 8 || piece % 64 || region_size % piece || rounds == 0)
+		return -EINVAL;
+	buf = aligned_alloc(4096, size);
+	if (!buf)
+		return -ENOMEM;
+	memset(buf, 0x3c, size); /* fault every page in before timing */
+	err = copy_rounds(buf + region_size, buf, buf + region_size + piece, region_size, piece, &n, 4); /* as the apps */
+	for (unsigned rep = 0; !err && rep < reps; rep++) {
+		uint64_t t0 = now_ns();
+
+		err = copy_rounds(buf + region_size, buf, buf + region_size + piece, region_size, piece, &n, rounds);
+		if (!err)
+			tb_samples_add(ret_ns, (double)(now_ns() - t0) / rounds);
+	}
+	free(buf);
 	return err;
 }

@@ -19,3 +19,12 @@ int tb_floor_stream(size_t size, unsigned reps, unsigned msgs, struct tb_samples
 
 /* fork + execve(/bin/true) + wait, `count` times in a row. One sample per rep: ns for all count. 0 or -errno. */
 int tb_floor_spawn_true(unsigned count, unsigned reps, struct tb_samples *ret_ns);
+
+/*
+ * The memory path of the shared-region row without the apps: per round, fill a region_size buffer
+ * from a piece-sized source, piece by piece (each piece stamped with the round), then copy it out
+ * piece by piece into a piece-sized destination, checking the stamps: what bshm_tx and bshm_rx do
+ * to the IPC Share region, minus the handover between them. Four untimed rounds first. One sample
+ * per rep: ns per round over `rounds` rounds. 0 or -errno.
+ */
+int tb_floor_memcpy(size_t region_size, size_t piece, unsigned reps, unsigned rounds, struct tb_samples *ret_ns);

@@ -51,9 +51,10 @@ void tb_result_fail(struct tb_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "msg/s", "MB/s": an operation per second (MB/s: the operation is 10^6 bytes). */
 static bool is_rate(const struct tb_result *r)
 {
-	return strcmp(r->unit, "msg/s") == 0;
+	return strcmp(r->unit, "msg/s") == 0 || strcmp(r->unit, "MB/s") == 0;
 }
 
 /* A time per operation in ns, in the row's unit. */
@@ -129,7 +130,7 @@ void tb_report_table(FILE *f, const struct tb_result *results, size_t count, boo
 	for (size_t i = 0; i < count; i++)
 		table_row(f, &results[i]);
 	fprintf(f, "x floor = median over reps of (time per operation / the floor's, measured right before it); "
-	        "for msg/s: floor rate / rate.\n(best) = best / floor best. best = minimum time (maximum rate).\n");
+	        "for msg/s, MB/s: floor rate / rate.\n(best) = best / floor best. best = minimum time (maximum rate).\n");
 }
 
 static json_object *json_num(double v)

@@ -17,7 +17,7 @@ struct tb_figure {
 
 struct tb_result {
 	const char *name; /* JSON key */
-	const char *unit; /* "ns", "us", "ms" (a time per operation) or "msg/s" (a rate) */
+	const char *unit; /* "ns", "us", "ms" (a time per operation) or "msg/s", "MB/s" (a rate; MB = 10^6 bytes) */
 	unsigned reps, iters; /* what one sample covers (iters operations) */
 	struct tb_figure subject, floor;
 	/* subject / floor of each rep, the two measured back to back: drift in machine load cancels out */

@@ -1,4 +1,4 @@
-/* tockbench: measures tockhost (syscall, Relay Request, Relay Message, start-up) beside plain-Linux floors in one run. */
+/* tockbench: measures tockhost (syscall, Relay Request/Message, shared region, start-up) beside plain-Linux floors. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -26,19 +26,27 @@ enum {
 	TB_ONLY_RPC = 2,
 	TB_ONLY_MSG = 4,
 	TB_ONLY_STARTUP = 8,
-	TB_ONLY_ALL = 15,
+	TB_ONLY_SHM = 16,
+	TB_ONLY_ALL = 31,
 };
+
+/* The shared-region round: BENCH_SHM_REGION_SIZE and BENCH_SHM_PIECE in bench/apps/bench_app.h (checked per run). */
+#define TB_SHM_REGION (4u << 20)
+#define TB_SHM_PIECE (64u << 10)
 
 /* How much work each figure does; one sample per rep. */
 struct tb_plan {
 	unsigned reps, null_iters, rpc_iters, msgs, start_reps;
+	unsigned shm_rounds; /* of TB_SHM_REGION bytes */
 	double timeout_s; /* per tockhost run */
 };
 
 static const struct tb_plan plan_full = {
-	.reps = 9, .null_iters = 20000, .rpc_iters = 2000, .msgs = 10000, .start_reps = 7, .timeout_s = 120};
+	.reps = 9, .null_iters = 20000, .rpc_iters = 2000, .msgs = 10000, .start_reps = 7, .shm_rounds = 64,
+	.timeout_s = 120};
 static const struct tb_plan plan_quick = {
-	.reps = 5, .null_iters = 5000, .rpc_iters = 500, .msgs = 3000, .start_reps = 3, .timeout_s = 60};
+	.reps = 5, .null_iters = 5000, .rpc_iters = 500, .msgs = 3000, .start_reps = 3, .shm_rounds = 16,
+	.timeout_s = 60};
 
 static const unsigned start_counts[] = {1, 16, 64, 256};
 #define TB_START_COUNTS (sizeof(start_counts) / sizeof(start_counts[0]))
@@ -57,7 +65,7 @@ struct tb_ctx {
 /* Paths of the bench app images, built next to this program. */
 struct tb_paths {
 	char bnop[PATH_MAX], bnull[PATH_MAX], rpc_server[PATH_MAX], rpc_client[PATH_MAX], msg_tx[PATH_MAX],
-		msg_rx[PATH_MAX];
+		msg_rx[PATH_MAX], shm_tx[PATH_MAX], shm_rx[PATH_MAX];
 };
 
 static void app_path(char *buf, const char *dir, const char *name)
@@ -234,6 +242,48 @@ static void bench_msg(struct tb_ctx *c, const struct tb_paths *p)
 	tb_result_extra(r, "overflowed_swaps", overflows);
 }
 
+/*
+ * Shared-region bandwidth: bshm_tx fills a 4 MiB IPC Share region and bshm_rx copies it out,
+ * round after round, handing the CPU over with a Relay Message doorbell once per round (tockhost
+ * runs one app at a time). The figure is bshm_tx's bytes and ns; the floor is the same copies in
+ * and out inside tockbench. Time per operation is ns per MB (10^6 bytes), shown as MB/s.
+ */
+static void bench_shm(struct tb_ctx *c, const struct tb_paths *p)
+{
+	const struct tb_plan *pl = &c->plan;
+	struct tb_result *r =
+		new_result(c, "shared_region_4MiB", "shared region 4 MiB", "MB/s", pl->reps, pl->shm_rounds);
+	const char *tbfs[] = {p->shm_rx, p->shm_tx};
+	struct tb_samples rx = {0}, over = {0}; /* rx: bshm_rx's own view, ns per byte */
+
+	r->floor.label = "memcpy in+out 4 MiB";
+	for (unsigned rep = 0; rep < pl->reps && !r->error[0]; rep++) {
+		struct tb_samples fl = {0};
+		int err = tb_floor_memcpy(TB_SHM_REGION, TB_SHM_PIECE, 1, pl->shm_rounds, &fl);
+		double floor_ns = floor_value(r, err, &fl) * 1e6 / TB_SHM_REGION, ns;
+		struct tb_output o;
+
+		if (r->error[0] || !run_rep(c, tbfs, 2, "bshm_tx", pl->shm_rounds, &r, 1, &o))
+			break;
+		ns = subject_value(r, o.out, "shm", "bytes") * 1e6;
+		if (!r->error[0] && (tb_parse_sum(o.out, "shm", "region") != TB_SHM_REGION ||
+		                     tb_parse_sum(o.out, "shm", "piece") != TB_SHM_PIECE))
+			tb_result_fail(r, "bshm_tx uses another region or piece size than tockbench (rebuild both)");
+		if (!r->error[0] && tb_parse_per_op(o.out, "shmrx", "bytes", &rx) != 1)
+			tb_result_fail(r, "no 'BENCH shmrx' line from bshm_rx");
+		if (!r->error[0])
+			tb_result_pair(r, ns, floor_ns);
+		tb_output_free(&o);
+	}
+	/* What a round costs beyond the floor's copies, per rep: mostly the two doorbell handovers. */
+	for (size_t i = 0; i < r->subject.ns.n; i++)
+		tb_samples_add(&over, (r->subject.ns.v[i] - r->floor.ns.v[i]) * (TB_SHM_REGION / 1e6) / 1e3);
+	tb_result_extra(r, "overhead_us_per_round", tb_samples_median(&over));
+	tb_result_extra(r, "region_bytes", TB_SHM_REGION);
+	tb_result_extra(r, "piece_bytes", TB_SHM_PIECE);
+	tb_result_extra(r, "consumer_MBps_median", 1e3 / tb_samples_median(&rx));
+}
+
 /* One whole run of n copies of bnop: wall ns and max RSS KiB, or NAN (and r fails). */
 static double time_startup(struct tb_ctx *c, struct tb_result *r, const char *const *tbfs, unsigned n,
                            struct tb_samples *rss)
@@ -319,7 +369,7 @@ static void usage(FILE *f)
 	        "  --quick          about 15 s instead of about a minute (fewer reps and iterations)\n"
 	        "  --json FILE      write the JSON there ('-' = stdout, the table then goes to stderr);\n"
 	        "                   without it the JSON follows the table on stdout\n"
-	        "  --only LIST      comma-separated subset of: null,rpc,msg,startup\n"
+	        "  --only LIST      comma-separated subset of: null,rpc,msg,shm,startup\n"
 	        "  --reps N         samples per figure (default 9, quick 5; start-up: 7, quick 3)\n"
 	        "  --tockhost PATH  supervisor to measure (default %s)\n"
 	        "  --apps DIR       where the bench app images are (default %s)\n"
@@ -330,7 +380,7 @@ static void usage(FILE *f)
 
 static int parse_only(const char *list, unsigned *ret)
 {
-	static const char *const names[] = {"null", "rpc", "msg", "startup"};
+	static const char *const names[] = {"null", "rpc", "msg", "startup", "shm"}; /* bit i: TB_ONLY_* */
 	char buf[128], *save = NULL;
 
 	*ret = 0;
@@ -338,9 +388,9 @@ static int parse_only(const char *list, unsigned *ret)
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
 
-		for (i = 0; i < 4 && strcmp(tok, names[i]) != 0; i++)
+		for (i = 0; i < 5 && strcmp(tok, names[i]) != 0; i++)
 			;
-		if (i == 4)
+		if (i == 5)
 			return -EINVAL;
 		*ret |= 1u << i;
 	}
@@ -370,7 +420,7 @@ static int parse_args(int argc, char **argv, struct tb_ctx *c, const char **json
 		case 'a': c->apps_dir = optarg; break;
 		case 'o':
 			if (parse_only(optarg, &c->only) < 0) {
-				fprintf(stderr, "tockbench: --only: expected a list of null,rpc,msg,startup, got '%s'\n", optarg);
+				fprintf(stderr, "tockbench: --only: expected a list of null,rpc,msg,shm,startup, got '%s'\n", optarg);
 				return -1;
 			}
 			break;
@@ -407,7 +457,8 @@ static int parse_args(int argc, char **argv, struct tb_ctx *c, const char **json
 /* Say plainly what is missing before spending a minute on figures that cannot be measured. */
 static int check_paths(const struct tb_ctx *c, const struct tb_paths *p)
 {
-	const char *const images[] = {p->bnop, p->bnull, p->rpc_server, p->rpc_client, p->msg_tx, p->msg_rx};
+	const char *const images[] = {p->bnop,   p->bnull,  p->rpc_server, p->rpc_client,
+	                              p->msg_tx, p->msg_rx, p->shm_tx,     p->shm_rx};
 	int rc = 0;
 
 	if (access(c->tockhost, X_OK) < 0) {
@@ -466,6 +517,8 @@ int main(int argc, char **argv)
 	app_path(p.rpc_client, c.apps_dir, "brpc_client");
 	app_path(p.msg_tx, c.apps_dir, "bmsg_tx");
 	app_path(p.msg_rx, c.apps_dir, "bmsg_rx");
+	app_path(p.shm_tx, c.apps_dir, "bshm_tx");
+	app_path(p.shm_rx, c.apps_dir, "bshm_rx");
 	if (check_paths(&c, &p) < 0)
 		return 2;
 	if (c.only & TB_ONLY_NULL)
@@ -474,6 +527,8 @@ int main(int argc, char **argv)
 		bench_rpc(&c, &p);
 	if (c.only & TB_ONLY_MSG)
 		bench_msg(&c, &p);
+	if (c.only & TB_ONLY_SHM)
+		bench_shm(&c, &p);
 	if (c.only & TB_ONLY_STARTUP)
 		bench_startup(&c, &p);
 	for (size_t i = 0; i < c.nresults; i++)
