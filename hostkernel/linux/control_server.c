@@ -350,14 +350,18 @@ void lx_control_on_cqe(struct hk_linux *lx, struct lx_op *op, int res)
 		return;
 	case CTL_READ:
 		c = (struct hk_control_client *)((char *)co - offsetof(struct hk_control_client, rd_op));
+		c->busy++; /* a handler that closes c must not free it: that happens once, below */
 		on_readable(c, res);
+		c->busy--;
 		break;
 	case CTL_WRITE:
 	default:
 		c = (struct hk_control_client *)((char *)co - offsetof(struct hk_control_client, wr_op));
 		c->wr_armed = false;
+		c->busy++;
 		if (!c->closing)
 			try_send(c);
+		c->busy--;
 		break;
 	}
 	maybe_free(c);
