@@ -112,6 +112,14 @@ int hk_copy_allow(struct hk_kernel *k, uint32_t driver, hk_pid src, uint32_t src
 int hk_upcall_schedule(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_t slot, uint32_t a0, uint32_t a1,
                        uint32_t a2);
 
+/*
+ * Withdraw upcalls still queued on `pid`'s slot of `driver` whose first two arguments are
+ * (a0, a1): the event they announce has been dealt with (e.g. the request they announce was
+ * taken), so delivering them later would only clog the process's queue. Returns how many were
+ * removed; 0 for an unknown process or slot.
+ */
+int hk_upcall_retract(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_t slot, uint32_t a0, uint32_t a1);
+
 /* ---- processes ---- */
 
 bool hk_process_alive(struct hk_kernel *k, hk_pid pid);

@@ -207,6 +207,11 @@ static struct hk_cmd_ret relay_take(struct ipc_relay_request *rr, const struct h
 	sg->peer = client_id;
 	sg->last_served = client;
 	sg->served_any = true;
+	/* The "request waiting" upcall for this request is moot now that it is taken; left queued it
+	 * would only fill the server's queue (a busy server taking requests without waiting would
+	 * lose its other upcalls, e.g. an alarm). */
+	hk_upcall_retract(rr->kernel, call->driver, call->pid, RELAY_UPCALL_SERVER_REQUEST,
+	                  ipc_identifier_low(client_id), ipc_identifier_high(client_id));
 	if (copied < request.len)
 		return hk_cmd_failure_u64(TOCK_ERR_SIZE, client_id);
 	return hk_cmd_success_u32_u64((uint32_t)copied, client_id);

@@ -78,6 +78,27 @@ void hk_core_queue_remove_functions(struct hk_process *p, uint32_t driver, uint3
 	}
 }
 
+int hk_upcall_retract(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_t slot, uint32_t a0, uint32_t a1)
+{
+	struct hk_process *p = hk_process_lookup(k, pid);
+	uint32_t i = 0;
+	int removed = 0;
+
+	if (!p || !hk_core_alive(p))
+		return 0;
+	while (i < p->q_count) {
+		struct hk_upcall_entry *e = q_at(p, i);
+
+		if (e->driver == driver && e->slot == slot && e->a0 == a0 && e->a1 == a1) {
+			q_remove(p, i);
+			removed++;
+		} else {
+			i++;
+		}
+	}
+	return removed;
+}
+
 static bool queued(const struct hk_process *p, uint32_t driver, uint32_t slot)
 {
 	for (uint32_t i = 0; i < p->q_count; i++)

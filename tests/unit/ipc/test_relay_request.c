@@ -199,6 +199,37 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* A server that takes requests without waiting for their upcalls never collects stale ones:
+ * taking a request withdraws its "request waiting" upcall, so the queue cannot fill up. */
+START_TEST(test_taken_request_withdraws_upcall)
+{
+	struct hk_process *s = rr_server("server", 0, HK_FAULT_STOP);
+	struct hk_process *a = rr_spawn("a", 0, HK_FAULT_STOP);
+	struct hk_process *b = rr_spawn("b", 0, HK_FAULT_STOP);
+	uint64_t bid = ipc_test_id(w, b);
+	struct hk_process_stats st;
+
+	ipc_test_allow_rw(w, s, RR, 0, 16, 0);
+	for (int round = 0; round < 25; round++) { /* more rounds than the queue is deep */
+		ck_assert_ok(rr_send_id(a, ipc_test_id(w, s)));
+		ck_assert_ok_u32_u64(hk_fake_command(w, s, RR, RR_GET_NEXT, 0, 0), 0, ipc_test_id(w, a));
+		ck_assert_ok(hk_fake_command(w, s, RR, RR_RESPOND, 0, 0));
+		ck_assert_upcall(w, a, RR, RR_UPCALL_RESPONSE, 0, 0, 0);
+	}
+	hk_process_get_stats(s, &st);
+	ck_assert_uint_eq(st.upcalls_queued, 0);
+	ck_assert_uint_eq(st.upcalls_dropped, 0);
+	/* Only the taken request's upcall goes: another client's stays queued. */
+	ck_assert_ok(rr_send_id(a, ipc_test_id(w, s)));
+	ck_assert_ok(rr_send_id(b, ipc_test_id(w, s)));
+	ck_assert_ok_u32_u64(hk_fake_command(w, s, RR, RR_GET_NEXT_FROM, ipc_identifier_low(ipc_test_id(w, a)),
+	                                     ipc_identifier_high(ipc_test_id(w, a))),
+	                     0, ipc_test_id(w, a));
+	ck_assert_upcall(w, s, RR, RR_UPCALL_REQUEST, ipc_identifier_low(bid), ipc_identifier_high(bid), 0);
+	ck_assert_no_upcall(w, s, RR, RR_UPCALL_REQUEST);
+}
+END_TEST
+
 START_TEST(test_one_transaction_per_process)
 {
 	struct hk_process *s1 = rr_server("s1", 0, HK_FAULT_STOP);
@@ -544,6 +575,7 @@ static Suite *relay_request_suite(void)
 	tcase_add_loop_test(tc, test_idle_commands, 0, sizeof(idle_cmds) / sizeof(idle_cmds[0]));
 	tcase_add_loop_test(tc, test_send_targets, 0, sizeof(targets) / sizeof(targets[0]));
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_taken_request_withdraws_upcall);
 	tcase_add_test(tc, test_one_transaction_per_process);
 	tcase_add_loop_test(tc, test_sizes, 0, sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_test(tc, test_nothing_allowed_is_zero_length);
