@@ -452,6 +452,9 @@ static void check_new_upcalls(struct fz *f, const struct fz_op *op)
 			continue;
 		if (op->pops_actor_queue && op->actor == p)
 			continue;
+		/* A Relay Request take withdraws the taken request's upcall 1 from the server's own queue. */
+		if (op->is_command && op->driver == RR && (op->cmd == 0x22 || op->cmd == 0x23) && op->actor == p)
+			continue;
 		CHECK(p->q_count >= b->q_count);
 		for (uint32_t j = b->q_count; j < p->q_count; j++)
 			check_new_entry(f, op, i, &p->queue[(p->q_head + j) % p->q_depth]);

@@ -5,4 +5,4 @@ set -eu
 harness=$1 scratch=$2 runs=$3
 shift 3
 mkdir -p "$scratch"
-exec "$harness" -runs="$runs" -seed=1 "$scratch" "$@"
+exec "$harness" -runs="$runs" -seed=1 -error_exitcode=1 -timeout_exitcode=1 "$scratch" "$@"
