@@ -70,7 +70,7 @@ struct tb_paths {
 
 static void app_path(char *buf, const char *dir, const char *name)
 {
-	snprintf(buf, PATH_MAX, "%s/%s/%s.tbf", dir, name, name);
+	snprintf(buf, PATH_MAX, "%s/%s.tbf", dir, name);
 }
 
 static struct tb_result *new_result(struct tb_ctx *c, const char *name, const char *label, const char *unit,

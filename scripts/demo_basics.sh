@@ -13,4 +13,4 @@ App output is prefixed [app]; kernel messages start with "tockhost:". Runs 6 sec
 ===============================================================================
 TXT
 exec "$build/tockhost" run --fault-policy restart --run-for 6 \
-	"$build/apps/hello/hello.tbf" "$build/apps/blink_timer/blink_timer.tbf" "$build/apps/crasher/crasher.tbf"
+	"$build/apps/hello.tbf" "$build/apps/blink_timer.tbf" "$build/apps/crasher.tbf"

@@ -23,4 +23,4 @@ is the same on every run (about 10 virtual seconds, a fraction of a second of re
 =================================================================================
 TXT
 exec "$build/tockhost" run --fault-policy restart --virtual-time --run-for 10 "$@" \
-	"$apps/netserver/netserver.tbf" "$apps/netclient/netclient.tbf" "$apps/netclient/netclient.tbf"
+	"$apps/netserver.tbf" "$apps/netclient.tbf" "$apps/netclient.tbf"

@@ -13,4 +13,4 @@ shm_consumer maps the region read-only (the host MMU enforces it) and reads the 
 =================================================================================
 TXT
 exec "$build/tockhost" run --virtual-time --run-for 5 --no-control-socket "$@" \
-	"$build/apps/shm_producer/shm_producer.tbf" "$build/apps/shm_consumer/shm_consumer.tbf"
+	"$build/apps/shm_producer.tbf" "$build/apps/shm_consumer.tbf"

@@ -236,7 +236,7 @@ static void pack_hello(const char *name, const char *out)
 	pid_t pid;
 
 	ck_assert_msg(tool && apps, "TBFTOOL and APPS_DIR must be set");
-	snprintf(elf, sizeof(elf), "%s/hello/hello.elf", apps);
+	snprintf(elf, sizeof(elf), "%s/hello.elf", apps);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {

@@ -82,7 +82,7 @@ const char *th_app(const char *name)
 		const char *dir = getenv(dirs[i]);
 
 		ck_assert_msg(dir && *dir, "%s is not set (run through meson test)", dirs[i]);
-		snprintf(slot, PATH_MAX, "%s/%s/%s.tbf", dir, name, name);
+		snprintf(slot, PATH_MAX, "%s/%s.tbf", dir, name);
 		if (access(slot, R_OK) == 0)
 			return slot;
 	}

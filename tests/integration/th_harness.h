@@ -47,8 +47,8 @@ struct th_result {
 const char *th_tockhost(void);
 
 /*
- * Path of the image of app `name`: $APPS_DIR/<name>/<name>.tbf when present, else
- * $TEST_APPS_DIR/<name>/<name>.tbf. Fails the test when neither exists. The string lives in a
+ * Path of the image of app `name`: $APPS_DIR/<name>.tbf when present, else
+ * $TEST_APPS_DIR/<name>.tbf. Fails the test when neither exists. The string lives in a
  * static ring of slots (enough for any one command line here), so callers never free it.
  */
 const char *th_app(const char *name);

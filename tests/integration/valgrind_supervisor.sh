@@ -8,9 +8,9 @@ trap 'rm -f "$out" "$err"' EXIT
 # Exit status 99 is valgrind's (a memory error or a definite/indirect leak), never tockhost's.
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 	"$tockhost" run --quiet --no-control-socket --virtual-time --fault-policy restart:3 --run-for 20 \
-	"$apps/hello/hello.tbf" "$apps/crasher/crasher.tbf" \
-	"$apps/echo_server/echo_server.tbf" "$apps/echo_client/echo_client.tbf" \
-	"$apps/shm_producer/shm_producer.tbf" "$apps/shm_consumer/shm_consumer.tbf" >"$out" 2>"$err"
+	"$apps/hello.tbf" "$apps/crasher.tbf" \
+	"$apps/echo_server.tbf" "$apps/echo_client.tbf" \
+	"$apps/shm_producer.tbf" "$apps/shm_consumer.tbf" >"$out" 2>"$err"
 status=$?
 fail() { echo "valgrind_supervisor: $*"; grep -vE 'unhandled amd64-linux syscall|handler|README_MISSING|consider this a bug|bug_reports' "$err" | head -40; exit 1; }
 [ $status -eq 99 ] && fail "valgrind found memory errors or leaks"
