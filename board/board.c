@@ -202,12 +202,18 @@ static int setup(struct board *b)
 		.color = b->o->color,
 		.quiet = b->o->quiet,
 		.run_for_ns = b->o->run_for_ns,
+		.trap_channel = c->trap_channel,
 	};
 	struct hk_kernel_config kcfg = { .upcall_queue_depth = c->upcall_queue_depth, .virtual_time = c->virtual_time,
 	                                 .mpu_model = c->mpu_model, .mpu_regions = c->mpu_regions };
 	int r;
 
 	r = hk_linux_new(&lcfg, &b->lx);
+	if (r == -EOPNOTSUPP) {
+		fprintf(stderr, "tockhost: trap_channel = ring needs io_uring futex waits (Linux 6.7 or later), which "
+		                "this host lacks; use trap_channel = socket or auto\n");
+		return r;
+	}
 	if (r < 0) {
 		fprintf(stderr, "tockhost: cannot set up the Linux backend: %s\n", strerror(-r));
 		return r;

@@ -95,6 +95,21 @@ int board_parse_fault_policy(const char *s, struct hk_fault_policy *ret)
 	return 0;
 }
 
+int board_parse_trap_channel(const char *s, enum hk_linux_trap_channel *ret)
+{
+	static const struct {
+		const char *name;
+		enum hk_linux_trap_channel kind;
+	} names[] = { { "auto", HK_LINUX_TRAP_AUTO }, { "socket", HK_LINUX_TRAP_SOCKET }, { "ring", HK_LINUX_TRAP_RING } };
+
+	for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			*ret = names[i].kind;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 const char *board_fault_policy_str(const struct hk_fault_policy *p, char *buf, size_t len)
 {
 	switch (p->kind) {
@@ -107,7 +122,7 @@ const char *board_fault_policy_str(const struct hk_fault_policy *p, char *buf, s
 	return buf;
 }
 
-enum key_kind { KEY_U32, KEY_SIZE, KEY_POLICY, KEY_TIME, KEY_DRIVER, KEY_MPU };
+enum key_kind { KEY_U32, KEY_SIZE, KEY_POLICY, KEY_TIME, KEY_DRIVER, KEY_MPU, KEY_TRAP_CHANNEL };
 
 struct key_def {
 	const char *section, *key;
@@ -126,6 +141,7 @@ static const struct key_def keys[] = {
 	{ "kernel", "timeslice_ms", KEY_U32, 1, 60000, CFG_OFF(timeslice_ms) },
 	{ "kernel", "alarm_frequency_hz", KEY_U32, 1, 1000000000, CFG_OFF(alarm_frequency_hz) },
 	{ "kernel", "mpu", KEY_MPU, 0, 0, CFG_OFF(mpu_model) },
+	{ "kernel", "trap_channel", KEY_TRAP_CHANNEL, 0, 0, CFG_OFF(trap_channel) },
 	{ "kernel", "mpu_regions", KEY_U32, HK_MPU_FIXED_REGIONS + 1, HK_MPU_MAX_REGIONS, CFG_OFF(mpu_regions) },
 	{ "memory", "ram_size", KEY_SIZE, 4096, 256u << 20, CFG_OFF(ram_size) },
 	{ "memory", "ram_extra", KEY_SIZE, 0, 256u << 20, CFG_OFF(ram_extra) },
@@ -189,6 +205,11 @@ static int set_value(struct board_config *c, const struct key_def *d, const char
 			return set_error(err, "bad value '%s' for key '%s' in [%s]: expected cortex-m, pmp or host", value,
 			                 d->key, d->section);
 		*(uint32_t *)field = (uint32_t)hk_mpu_model_find(value)->kind;
+		return 0;
+	case KEY_TRAP_CHANNEL:
+		if (board_parse_trap_channel(value, field) < 0)
+			return set_error(err, "bad value '%s' for key '%s' in [%s]: expected ring, socket or auto", value,
+			                 d->key, d->section);
 		return 0;
 	case KEY_TIME:
 		if (strcmp(value, "real") && strcmp(value, "virtual"))

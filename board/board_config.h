@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/kernel.h"
+#include "hostkernel/linux/linux_backend.h"
 
 #define BOARD_DEFAULT_FAULT_RESTARTS 3u
 #define BOARD_DEFAULT_UPCALL_QUEUE_DEPTH 10u
@@ -34,6 +35,7 @@ struct board_config {
 	uint32_t alarm_frequency_hz;
 	uint32_t mpu_model;   /* enum hk_mpu_kind (hostkernel/core/mpu_model.h) */
 	uint32_t mpu_regions; /* 0 = the model's own count */
+	enum hk_linux_trap_channel trap_channel; /* AUTO: $TOCKHOST_TRAP_CHANNEL, else the ring where it runs */
 	/* [memory] (bytes) */
 	uint32_t ram_size;  /* per-app RAM floor: max(TBF minimum RAM, this) */
 	uint32_t ram_extra; /* added on top of that */
@@ -77,6 +79,9 @@ int board_config_parse_file(struct board_config *c, const char *path, struct boa
 
 /* Cross-key checks after parsing and command-line overrides (e.g. two drivers on one number). */
 int board_config_check(const struct board_config *c, struct board_config_error *ret_err);
+
+/* "ring" | "socket" | "auto". 0 or -EINVAL. */
+int board_parse_trap_channel(const char *s, enum hk_linux_trap_channel *ret);
 
 /* "panic" | "stop" | "restart" | "restart:N". 0 or -EINVAL. */
 int board_parse_fault_policy(const char *s, struct hk_fault_policy *ret);

@@ -40,6 +40,7 @@ static const char usage[] =
 	"  --control-socket PATH serve ipcctl on this Unix socket (default: $XDG_RUNTIME_DIR/tockhost/PID.sock,\n"
 	"                        else /tmp/tockhost-UID/PID.sock; the path is printed on stderr at start)\n"
 	"  --no-control-socket   no control socket (ipcctl cannot see this run)\n"
+	"  --trap-channel T      ring | socket | auto: how app traps travel (overrides [kernel] trap_channel)\n"
 	"  --help, --version\n"
 	"\n"
 	"Board file keys (unknown sections/keys and bad values are errors naming file and line):\n"
@@ -53,6 +54,8 @@ static const char usage[] =
 	"  mpu = cortex-m                MPU model for IPC Share regions: cortex-m (8 regions, sizes 2^n >= 32\n"
 	"                                aligned to their size) | pmp (16 regions, 4-byte granules) | host\n"
 	"                                (64 regions, 4 KiB pages); flash + RAM take two regions per app\n"
+	"  trap_channel = auto           ring (shared memory, spin-then-futex; Linux 6.7+) | socket (socketpair)\n"
+	"                                | auto (ring where the host runs it, else socket)\n"
 	"  mpu_regions = 8               override the model's regions per app, 3..1024\n"
 	"  [memory]                      sizes in bytes, K/M suffixes allowed\n"
 	"  ram_size = 64K                per-app RAM floor: RAM = max(TBF minimum RAM, ram_size) + ram_extra\n"
@@ -72,7 +75,8 @@ static const char usage[] =
 	"  NAME = PACKAGE               only the app whose TBF package name is PACKAGE may register NAME\n"
 	"\n"
 	"Environment: TOCKHOST_PROC = path of the tock-proc runner (default: next to tockhost, then the\n"
-	"build tree's). NO_COLOR disables color.\n"
+	"build tree's). TOCKHOST_TRAP_CHANNEL = ring | socket | auto, used when neither --trap-channel\n"
+	"nor the board file sets it. NO_COLOR disables color.\n"
 	"\n"
 	"Exit status: 0 when every app exited with code 0, or on a requested stop (SIGINT, SIGTERM,\n"
 	"--run-for) with no app failed; 1 when an app exited non-zero, was stopped after a fault, or\n"
@@ -89,6 +93,7 @@ enum {
 	OPT_QUIET,
 	OPT_CONTROL_SOCKET,
 	OPT_NO_CONTROL_SOCKET,
+	OPT_TRAP_CHANNEL,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -104,6 +109,7 @@ static const struct option options[] = {
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "control-socket", required_argument, NULL, OPT_CONTROL_SOCKET },
 	{ "no-control-socket", no_argument, NULL, OPT_NO_CONTROL_SOCKET },
+	{ "trap-channel", required_argument, NULL, OPT_TRAP_CHANNEL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -139,6 +145,7 @@ struct cli {
 	struct board_options o;
 	const char *board_path;
 	const char *fault_policy;
+	const char *trap_channel;
 	int time_override; /* 0 none, 1 virtual, -1 real */
 	bool no_color;
 };
@@ -172,6 +179,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_QUIET: cli->o.quiet = true; break;
 		case OPT_CONTROL_SOCKET: cli->o.control_socket = optarg; break;
 		case OPT_NO_CONTROL_SOCKET: cli->o.no_control_socket = true; break;
+		case OPT_TRAP_CHANNEL: cli->trap_channel = optarg; break;
 		case OPT_HELP: fputs(usage, stdout); return 1;
 		case OPT_VERSION: printf("tockhost %s\n", TOCKHOST_VERSION); return 1;
 		case OPT_RUN_FOR:
@@ -193,6 +201,7 @@ static int build_config(struct cli *cli)
 {
 	struct board_config_error err = { 0 };
 	struct board_config *c = &cli->o.config;
+	const char *env;
 	int r;
 
 	board_config_defaults(c);
@@ -213,6 +222,17 @@ static int build_config(struct cli *cli)
 	}
 	if (cli->time_override)
 		c->virtual_time = cli->time_override > 0;
+	if (cli->trap_channel && board_parse_trap_channel(cli->trap_channel, &c->trap_channel) < 0) {
+		fprintf(stderr, "tockhost: --trap-channel: '%s' is not ring, socket or auto\n", cli->trap_channel);
+		return -1;
+	}
+	/* The environment only picks where neither the command line nor the board file did. */
+	env = getenv("TOCKHOST_TRAP_CHANNEL");
+	if (c->trap_channel == HK_LINUX_TRAP_AUTO && env && *env &&
+	    board_parse_trap_channel(env, &c->trap_channel) < 0) {
+		fprintf(stderr, "tockhost: TOCKHOST_TRAP_CHANNEL: '%s' is not ring, socket or auto\n", env);
+		return -1;
+	}
 	if (board_config_check(c, &err) < 0) {
 		fprintf(stderr, "tockhost: %s: %s\n", cli->board_path ? cli->board_path : "board", err.message);
 		return -1;

@@ -100,6 +100,28 @@ static int setup_signals(struct hk_linux *lx)
 	return lx->signal_fd < 0 ? -errno : 0;
 }
 
+/* The most the loop spins for the running app's next frame: about one sleeping hand-off's cost. */
+#define LX_SPIN_MAX_NS 50000ull
+
+/* Ring where possible (or asked for), else the socketpair; -EOPNOTSUPP when the ring was asked for and cannot run. */
+static int choose_trap_channel(struct hk_linux *lx)
+{
+	bool ring_ok = lx->cfg.trap_channel != HK_LINUX_TRAP_SOCKET && lx_channel_ring_supported(&lx->ring);
+
+	if (lx->cfg.trap_channel == HK_LINUX_TRAP_RING && !ring_ok)
+		return -EOPNOTSUPP;
+	lx->chan_ops = ring_ok ? &lx_channel_ring : &lx_channel_socketpair;
+	/* Spinning only pays while a second core runs the app meanwhile. */
+	lx->spin_max_ns = ring_ok && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? LX_SPIN_MAX_NS : 0;
+	lx->spin_ns = lx->spin_max_ns;
+	return 0;
+}
+
+const char *hk_linux_trap_channel_name(const struct hk_linux *lx)
+{
+	return lx->chan_ops == &lx_channel_ring ? "ring" : "socket";
+}
+
 int hk_linux_new(const struct hk_linux_config *cfg, struct hk_linux **ret)
 {
 	struct hk_linux *lx;
@@ -122,7 +144,9 @@ int hk_linux_new(const struct hk_linux_config *cfg, struct hk_linux **ret)
 		return r;
 	}
 	lx->ring_ready = true;
-	r = setup_signals(lx);
+	r = choose_trap_channel(lx);
+	if (r == 0)
+		r = setup_signals(lx);
 	if (r < 0) {
 		hk_linux_free(lx);
 		return r;

@@ -117,6 +117,10 @@ struct hk_linux {
 
 	struct hk_control *control; /* the control socket server, or NULL */
 
+	const struct lx_channel_ops *chan_ops; /* the transport every incarnation gets */
+	uint64_t spin_max_ns;   /* 0: never spin (one core); else the most the loop spins for a frame */
+	uint64_t spin_ns;       /* the current budget, adapted to how often spinning pays off */
+
 	bool stop_requested;
 	bool panicked;
 	uint64_t start_real_ns, start_virtual_ns;

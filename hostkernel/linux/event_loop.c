@@ -86,22 +86,91 @@ static void feed_stdin(struct hk_linux *lx)
 	arm_stdin(lx);
 }
 
-static void on_recv(struct hk_linux *lx, struct lx_conn *c, int res)
+/* A frame taken from the channel (res: its length, or recv_result's -errno): act on it, then arm again. */
+static void take_result(struct hk_linux *lx, struct lx_conn *c, const uint8_t *buf, size_t cap, int res)
 {
-	c->recv_armed = false;
-	if (c->state == LX_DEAD)
+	if (res == -EAGAIN) {
+		lx_arm_conn(lx, c); /* a wake-up that brought nothing (it was taken by spinning) */
 		return;
+	}
+	if (res == -EPROTO || res == -EBADMSG) {
+		lx_fault(lx, c->app,
+		         res == -EPROTO ? "malformed trap frame: the app corrupted its trap ring"
+		                        : "malformed trap frame: the app wakes the supervisor without sending frames",
+		         0, 0, -1);
+		return;
+	}
 	/* EOF or error: the app's end is gone; its pidfd tells why. Else res is the frame's length. */
-	res = lx_channel_recv_result(&c->chan, res);
 	if (res < 0) {
 		c->eof = true;
 		return;
 	}
-	lx_handle_frame(lx, c, c->recv_buf, (size_t)res > sizeof(c->recv_buf) ? sizeof(c->recv_buf) : (size_t)res);
+	lx_handle_frame(lx, c, buf, (size_t)res > cap ? cap : (size_t)res);
 	/* An answer could not be sent to a live app: it sends syscalls without reading the answers. */
 	if (c->eof && c->state != LX_DEAD && c->app && lx_channel_peer_open(&c->chan))
 		lx_fault(lx, c->app, "malformed trap frame: the app does not read its answers", 0, 0, -1);
 	lx_arm_conn(lx, c);
+}
+
+static void on_recv(struct hk_linux *lx, struct lx_conn *c, int res)
+{
+	c->recv_armed = false;
+	if (c->state == LX_DEAD || !c->app)
+		return;
+	take_result(lx, c, c->recv_buf, sizeof(c->recv_buf), lx_channel_recv_result(&c->chan, res));
+}
+
+/* Adapt the spin budget: full again after a spin that paid off, halved (to a floor) after one that did not. */
+#define LX_SPIN_FLOOR_NS 4000ull
+
+static void spin_adapt(struct hk_linux *lx, bool paid_off)
+{
+	if (paid_off)
+		lx->spin_ns = lx->spin_max_ns;
+	else if (lx->spin_ns / 2 >= LX_SPIN_FLOOR_NS)
+		lx->spin_ns /= 2;
+}
+
+/*
+ * The fast path. Right after the supervisor answers the running app, its next trap usually comes
+ * within microseconds: while a second core runs the app, watch its ring for that frame (and the
+ * io_uring queue for anything else) instead of sleeping, so neither side makes a syscall. The
+ * app is told not to wake us meanwhile; the flag goes back up (and the ring is looked at once
+ * more) before the loop sleeps. True when a frame was handled.
+ */
+static bool spin_for_running(struct hk_linux *lx)
+{
+	struct lx_conn *c = lx->running;
+	uint8_t buf[LX_RECV_BUF];
+	uint64_t deadline;
+	bool timed_out = false;
+	int n = -EAGAIN;
+
+	if (!c || !lx->spin_max_ns || c->state != LX_RUNNING || c->eof || !lx_channel_pollable(&c->chan))
+		return false;
+	lx_channel_set_wakeup(&c->chan, false);
+	deadline = lx_mono_ns() + lx->spin_ns;
+	for (unsigned i = 1;; i++) {
+		n = lx_channel_try_recv(&c->chan, buf, sizeof(buf));
+		if (n != -EAGAIN || io_uring_cq_ready(&lx->ring))
+			break;
+		if (i % 64 == 0 && lx_mono_ns() >= deadline) {
+			timed_out = true;
+			break;
+		}
+		__builtin_ia32_pause();
+	}
+	lx_channel_set_wakeup(&c->chan, true);
+	if (n == -EAGAIN)
+		n = lx_channel_try_recv(&c->chan, buf, sizeof(buf));
+	if (n != -EAGAIN || timed_out)
+		spin_adapt(lx, n != -EAGAIN);
+	if (n == -EAGAIN)
+		return false;
+	c->refs++;
+	take_result(lx, c, buf, sizeof(buf), n);
+	lx_conn_unref(lx, c);
+	return true;
 }
 
 /* Without pidfds, SIGCHLD says some child changed state: find which exited (leaving it to reap). */
@@ -178,8 +247,8 @@ static void process_completions(struct hk_linux *lx)
 	for (size_t i = 0; i < lx->n_apps; i++) {
 		struct lx_conn *c = lx->apps[i]->conn;
 
-		/* Its socket first: a FAULT frame sent just before exit must win over "process died". */
-		if (c && c->exited && !c->recv_armed) {
+		/* Its channel first: a FAULT frame sent just before exit must win over "process died". */
+		if (c && c->exited && (!c->recv_armed || lx_channel_pollable(&c->chan))) {
 			c->refs++;
 			lx_handle_exit(lx, c);
 			lx_conn_unref(lx, c);
@@ -245,6 +314,8 @@ static void wait_events(struct hk_linux *lx, uint64_t budget)
 
 	if (lx->control)
 		lx_control_flush(lx); /* trace events and replies queued during this turn */
+	if (spin_for_running(lx))
+		return;
 	r = io_uring_submit_and_wait_timeout(&lx->ring, &cqe, 1, budget == UINT64_MAX ? NULL : &ts, NULL);
 	if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
 		lx_report(lx, "io_uring wait failed: %s", strerror(-r));

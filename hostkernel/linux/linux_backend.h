@@ -13,6 +13,13 @@ struct hk_linux;
 struct tbf_info;
 struct hk_cap_process_state;
 
+/* How frames travel between app processes and the supervisor (hostkernel/linux/trap_channel.h). */
+enum hk_linux_trap_channel {
+	HK_LINUX_TRAP_AUTO = 0, /* the ring where the host kernel supports it, else the socketpair */
+	HK_LINUX_TRAP_SOCKET,   /* AF_UNIX socketpair: one syscall per frame each way */
+	HK_LINUX_TRAP_RING,     /* shared-memory ring with spin-then-futex wake-ups (Linux 6.7+) */
+};
+
 struct hk_linux_config {
 	const char *tock_proc_path; /* the runner to exec for every app */
 	uint32_t timeslice_ms;      /* 0 = 10 ms */
@@ -20,6 +27,7 @@ struct hk_linux_config {
 	bool color;                 /* color the [app] prefixes on stdout */
 	bool quiet;                 /* no "loaded" messages */
 	uint64_t run_for_ns;        /* stop cleanly after this long (real or virtual); 0 = no limit */
+	enum hk_linux_trap_channel trap_channel;
 };
 
 /* Host input for the app chosen with --stdin-app: returns how many bytes were taken. */
@@ -37,8 +45,11 @@ struct hk_linux_app_spec {
 	struct ldr_layout_params params;
 };
 
-/* 0 or -errno. Blocks SIGINT/SIGTERM for the signalfd; the loop is set up by hk_linux_run. */
+/* 0 or -errno (-EOPNOTSUPP: the ring was asked for and this host cannot run it). Blocks
+ * SIGINT/SIGTERM for the signalfd; the loop is set up by hk_linux_run. */
 int hk_linux_new(const struct hk_linux_config *cfg, struct hk_linux **ret);
+/* "ring" or "socket": the transport chosen for this run. */
+const char *hk_linux_trap_channel_name(const struct hk_linux *lx);
 /* Ends and reaps every app process still alive and frees everything. Accepts NULL. */
 void hk_linux_free(struct hk_linux *lx);
 

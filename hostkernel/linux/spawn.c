@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hostkernel/linux/backend_internal.h"
+#include "tock/trap_ring.h"
 
 extern char **environ;
 
@@ -82,8 +83,8 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 
 struct child_args {
 	const char *path;
-	char *argv[6];
-	int trap_fd, flash_fd, ram_fd, devnull;
+	char *argv[7];
+	int trap_fd, flash_fd, ram_fd, ring_fd, devnull; /* ring_fd -1: the socketpair transport */
 	pid_t parent;
 };
 
@@ -101,19 +102,22 @@ static void child_fail(const char *what, const char *path)
 static __attribute__((noreturn)) void child_exec(const struct child_args *a)
 {
 	sigset_t none;
-	int s, f, r, n;
+	int s, f, r, n, g = -1;
 
 	/* Move the sources above the fixed numbers first, so no dup2 overwrites another source. */
 	s = fcntl(a->trap_fd, F_DUPFD_CLOEXEC, 10);
 	f = fcntl(a->flash_fd, F_DUPFD_CLOEXEC, 10);
 	r = fcntl(a->ram_fd, F_DUPFD_CLOEXEC, 10);
 	n = fcntl(a->devnull, F_DUPFD_CLOEXEC, 10);
-	if (s < 0 || f < 0 || r < 0 || n < 0)
+	if (a->ring_fd >= 0)
+		g = fcntl(a->ring_fd, F_DUPFD_CLOEXEC, 10);
+	if (s < 0 || f < 0 || r < 0 || n < 0 || (a->ring_fd >= 0 && g < 0))
 		child_fail("dup", a->path);
-	if (dup2(n, 0) < 0 || dup2(2, 1) < 0 || dup2(s, TOCK_TRAP_FD) < 0 || dup2(f, 4) < 0 || dup2(r, 5) < 0)
+	if (dup2(n, 0) < 0 || dup2(2, 1) < 0 || dup2(s, TOCK_TRAP_FD) < 0 || dup2(f, 4) < 0 || dup2(r, 5) < 0 ||
+	    (g >= 0 && dup2(g, TOCK_RING_FD) < 0))
 		child_fail("dup2", a->path);
-	if (syscall(SYS_close_range, 6u, ~0u, 0u) < 0)
-		for (int fd = 6; fd < 1024; fd++)
+	if (syscall(SYS_close_range, g >= 0 ? 7u : 6u, ~0u, 0u) < 0)
+		for (int fd = g >= 0 ? 7 : 6; fd < 1024; fd++)
 			close(fd);
 	/* The supervisor blocks SIGINT/SIGTERM and ignores SIGPIPE; both would survive exec. */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -188,11 +192,13 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	int r;
 
 	/* The supervisor's end stays in c->chan (lx_conn_free closes it on failure); the app's is ours. */
-	r = lx_channel_socketpair.create(&c->chan, &a.trap_fd);
+	r = lx->chan_ops->create(&c->chan, &a.trap_fd);
 	if (r < 0) {
 		*ret_why = "cannot create the trap channel";
 		return r;
 	}
+	a.ring_fd = c->chan.ring_fd;
+	lx_channel_hint_spin(&c->chan, lx->spin_max_ns > 0);
 	a.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (a.devnull < 0) {
 		r = -errno;
@@ -207,7 +213,8 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	a.argv[2] = stack;
 	a.argv[3] = grant;
 	a.argv[4] = app->name;
-	a.argv[5] = NULL;
+	a.argv[5] = (char *)(a.ring_fd >= 0 ? "ring" : "socket");
+	a.argv[6] = NULL;
 	a.flash_fd = c->flash_fd;
 	a.ram_fd = c->ram_fd;
 	fflush(stdout);
@@ -237,6 +244,11 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	r = 0;
 out_close:
 	close(a.trap_fd);
+	/* The child has its own copy of the ring memfd (or none came to be); ours is mapped, the fd not needed. */
+	if (c->chan.ring_fd >= 0) {
+		close(c->chan.ring_fd);
+		c->chan.ring_fd = -1;
+	}
 	if (a.devnull >= 0)
 		close(a.devnull);
 	return r;
@@ -252,7 +264,7 @@ int lx_conn_spawn(struct hk_linux *lx, struct lx_app *app, struct lx_conn **ret,
 	if (!c)
 		return -ENOMEM;
 	c->flash_fd = c->ram_fd = c->pidfd = -1;
-	c->chan = (struct lx_channel){ .ops = NULL, .fd = -1 };
+	c->chan = (struct lx_channel){ .ops = NULL, .fd = -1, .ring_fd = -1 };
 	c->recv_op = (struct lx_op){ LX_OP_RECV, c };
 	c->poll_op = (struct lx_op){ LX_OP_PIDFD, c };
 	r = make_memory(app, c, ret_why);

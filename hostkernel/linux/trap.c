@@ -183,8 +183,10 @@ static void syscall_frame(struct hk_linux *lx, struct lx_conn *c, const struct h
 	case HK_SYSCALL_BLOCKED:
 	case HK_SYSCALL_ENDED:
 		/* Blocked: the scheduler answers later. Ended: the ops already ended it (or no answer is owed). */
-		if (c->state != LX_DEAD)
+		if (c->state != LX_DEAD) {
 			c->state = LX_PARKED;
+			lx_channel_hint_blocked(&c->chan, c->seq); /* don't spin for this answer: sleep */
+		}
 		if (lx->running == c)
 			lx->running = NULL;
 		lx_check_stopped(lx);
@@ -272,7 +274,7 @@ void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c)
 
 	c->exited = false;
 	/* A frame it sent just before dying (usually FAULT) says more than its exit status. */
-	for (int i = 0; i < 4 && c->state != LX_DEAD && !c->recv_armed; i++) {
+	for (int i = 0; i < 4 && c->state != LX_DEAD && (!c->recv_armed || lx_channel_pollable(&c->chan)); i++) {
 		n = lx_channel_try_recv(&c->chan, buf, sizeof(buf));
 		if (n <= 0)
 			break;

@@ -1,13 +1,16 @@
-/* The supervisor's end of one app process's trap channel, behind one small ops table (socketpair first). */
+/* The supervisor's end of one app process's trap channel, behind one small ops table (socketpair, ring). */
 #ifndef TOCKHOST_LINUX_TRAP_CHANNEL_H
 #define TOCKHOST_LINUX_TRAP_CHANNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct io_uring;
 struct tock_trap_frame;
 struct lx_channel_ops;
+struct tock_ring_app_page;
+struct tock_ring_sup_page;
 
 /*
  * One channel: the ops that move its frames and the implementation's state. Every transport keeps
@@ -16,7 +19,15 @@ struct lx_channel_ops;
  */
 struct lx_channel {
 	const struct lx_channel_ops *ops; /* NULL until create succeeds */
-	int fd;                           /* socketpair: the supervisor's end, O_CLOEXEC; -1 when closed */
+	int fd;                           /* the socketpair's supervisor end, O_CLOEXEC; -1 when closed */
+	/* ring only (trap_channel_ring.c); ring_fd is -1 and the pointers NULL for the socketpair */
+	int ring_fd;                            /* the memfd the child maps as TOCK_RING_FD; the spawner closes it after fork */
+	const struct tock_ring_app_page *app;   /* written by the app: untrusted, read once per field */
+	struct tock_ring_sup_page *sup;         /* ours; read-only in the app */
+	uint32_t taken, sent;                   /* our own counts of frames taken and answers sent */
+	unsigned idle_wakes;                    /* wake-ups in a row that brought no frame */
+	void *armed_buf;                        /* where the armed receive puts its frame */
+	size_t armed_len;
 };
 
 /*
@@ -30,7 +41,14 @@ struct lx_channel {
  * SIGPIPE or blocks the supervisor.
  */
 struct lx_channel_ops {
-	const char *name; /* "socketpair": shown in reports and docs */
+	const char *name; /* "socketpair" or "ring": shown in reports and docs */
+
+	/*
+	 * true: frames wait in memory, so try_recv is a cheap non-blocking look that is legal even
+	 * while a receive is armed, and the supervisor may spin on it (with set_wakeup) instead of
+	 * sleeping. false (socketpair): try_recv only while no receive is armed, no spinning.
+	 */
+	bool pollable;
 
 	/*
 	 * Make a new channel into `ch` (its ops and state) and return in *ret_app_fd the fd the child
@@ -51,18 +69,35 @@ struct lx_channel_ops {
 	/*
 	 * Turn the completion result `res` of an armed receive into: the length of the frame now in
 	 * buf (>= 0; more than len means it was oversized and truncated; 0 from a live app is an
-	 * empty frame, which the decoder refuses), or -errno when the app's end is gone (EOF or
-	 * error: no frame will come any more). Does not block.
+	 * empty frame, which the decoder refuses); -EAGAIN when it brought no frame (arm again);
+	 * -EPROTO when the app corrupted the channel, -EBADMSG when it keeps waking the supervisor
+	 * without sending frames (both: fault it); any other -errno when the app's end is gone (EOF
+	 * or error: no frame will come any more). Does not block.
 	 */
 	int (*recv_result)(struct lx_channel *ch, int res);
 
 	/*
 	 * Take one frame already waiting, without blocking: its length as recv_result counts it
-	 * (0: end of channel or an empty frame), -EAGAIN when none is queued, other -errno when the
-	 * channel is unusable. Used to read a dying process's last report (a FAULT frame) while no
-	 * receive is armed; never call it while one is.
+	 * (0: end of channel or an empty frame), -EAGAIN when none is queued, -EPROTO as in
+	 * recv_result, other -errno when the channel is unusable. Used to read a dying process's last
+	 * report (a FAULT frame), and by a spinning supervisor when `pollable`; unless `pollable`,
+	 * never call it while a receive is armed.
 	 */
 	int (*try_recv)(struct lx_channel *ch, void *buf, size_t len);
+
+	/*
+	 * pollable only (NULL otherwise): false while the supervisor spins on try_recv, so the app
+	 * makes no wake-up syscall; true again before it sleeps (then it must try_recv once more).
+	 */
+	void (*set_wakeup)(struct lx_channel *ch, bool wanted);
+
+	/*
+	 * Optional: the syscall `seq` blocked (its answer waits for the scheduler), so an app that
+	 * spins for it should sleep at once. And whether the app may spin at all (a core is free).
+	 */
+	void (*hint_blocked)(struct lx_channel *ch, uint32_t seq);
+	void (*hint_spin)(struct lx_channel *ch, bool allowed);
+
 
 	/*
 	 * Is the app's end still open (the process alive and holding it)? The app cannot close its
@@ -89,6 +124,16 @@ struct lx_channel_ops {
 
 /* trap_channel_socketpair.c: AF_UNIX SOCK_SEQPACKET, one frame per datagram, fds as SCM_RIGHTS. */
 extern const struct lx_channel_ops lx_channel_socketpair;
+/* trap_channel_ring.c: frames in a shared 2-page memfd (tock/trap_ring.h), the socketpair beside it. */
+extern const struct lx_channel_ops lx_channel_ring;
+
+/* Can this host run the ring (io_uring futex waits, kernel 6.7+)? Probed once on `ring`. */
+bool lx_channel_ring_supported(struct io_uring *ring);
+
+/* The socketpair half both transports share (trap_channel_socketpair.c). */
+int lx_socket_channel_create(int *ret_sup_fd, int *ret_app_fd);
+bool lx_socket_peer_open(int fd);
+int lx_socket_send(int fd, const struct tock_trap_frame *f, int pass_fd);
 
 /* Call sites read as verbs. Every one but close needs a created channel (ops set; it may since be closed). */
 static inline int lx_channel_arm_recv(struct lx_channel *ch, struct io_uring *ring, void *buf, size_t len,
@@ -115,6 +160,29 @@ static inline bool lx_channel_peer_open(struct lx_channel *ch)
 static inline int lx_channel_send(struct lx_channel *ch, const struct tock_trap_frame *f, int pass_fd)
 {
 	return ch->ops->send(ch, f, pass_fd);
+}
+
+static inline bool lx_channel_pollable(const struct lx_channel *ch)
+{
+	return ch->ops->pollable;
+}
+
+static inline void lx_channel_set_wakeup(struct lx_channel *ch, bool wanted)
+{
+	if (ch->ops->set_wakeup)
+		ch->ops->set_wakeup(ch, wanted);
+}
+
+static inline void lx_channel_hint_blocked(struct lx_channel *ch, uint32_t seq)
+{
+	if (ch->ops->hint_blocked)
+		ch->ops->hint_blocked(ch, seq);
+}
+
+static inline void lx_channel_hint_spin(struct lx_channel *ch, bool allowed)
+{
+	if (ch->ops->hint_spin)
+		ch->ops->hint_spin(ch, allowed);
 }
 
 static inline void lx_channel_close(struct lx_channel *ch)

@@ -12,15 +12,25 @@
 #include "tock/trap_frame.h"
 
 /* SEQPACKET keeps frame boundaries, reports the peer's close as EOF and carries SCM_RIGHTS. */
-static int sp_create(struct lx_channel *ch, int *ret_app_fd)
+int lx_socket_channel_create(int *ret_sup_fd, int *ret_app_fd)
 {
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	ch->ops = &lx_channel_socketpair;
-	ch->fd = sv[0];
+	*ret_sup_fd = sv[0];
 	*ret_app_fd = sv[1];
+	return 0;
+}
+
+static int sp_create(struct lx_channel *ch, int *ret_app_fd)
+{
+	int fd, r = lx_socket_channel_create(&fd, ret_app_fd);
+
+	if (r < 0)
+		return r;
+	ch->ops = &lx_channel_socketpair;
+	ch->fd = fd;
 	return 0;
 }
 
@@ -41,11 +51,16 @@ static int sp_arm_recv(struct lx_channel *ch, struct io_uring *ring, void *buf, 
 }
 
 /* Is the app's end still open? (A dying app's end closes; the app cannot close fd 3.) */
+bool lx_socket_peer_open(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return fd >= 0 && poll(&pfd, 1, 0) >= 0 && !(pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static bool sp_peer_open(struct lx_channel *ch)
 {
-	struct pollfd pfd = { .fd = ch->fd, .events = POLLIN };
-
-	return ch->fd >= 0 && poll(&pfd, 1, 0) >= 0 && !(pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+	return lx_socket_peer_open(ch->fd);
 }
 
 /* A 0 is EOF when the peer has closed, else a live app sent an empty datagram. */
@@ -71,7 +86,7 @@ static int sp_try_recv(struct lx_channel *ch, void *buf, size_t len)
 }
 
 /* The socket holds at most the one frame in flight (plus share instructions), so a full one means a broken app. */
-static int sp_send(struct lx_channel *ch, const struct tock_trap_frame *f, int pass_fd)
+int lx_socket_send(int fd, const struct tock_trap_frame *f, int pass_fd)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -82,7 +97,7 @@ static int sp_send(struct lx_channel *ch, const struct tock_trap_frame *f, int p
 	struct cmsghdr *cm;
 	ssize_t n;
 
-	if (ch->fd < 0)
+	if (fd < 0)
 		return -EBADF;
 	if (pass_fd >= 0) {
 		memset(&control, 0, sizeof(control));
@@ -95,11 +110,16 @@ static int sp_send(struct lx_channel *ch, const struct tock_trap_frame *f, int p
 		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
 	}
 	do
-		n = sendmsg(ch->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+		n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(*f))
 		return 0;
 	return n < 0 ? -errno : -EIO;
+}
+
+static int sp_send(struct lx_channel *ch, const struct tock_trap_frame *f, int pass_fd)
+{
+	return lx_socket_send(ch->fd, f, pass_fd);
 }
 
 static void sp_close(struct lx_channel *ch)
@@ -111,6 +131,7 @@ static void sp_close(struct lx_channel *ch)
 
 const struct lx_channel_ops lx_channel_socketpair = {
 	.name = "socketpair",
+	.pollable = false,
 	.create = sp_create,
 	.arm_recv = sp_arm_recv,
 	.recv_result = sp_recv_result,

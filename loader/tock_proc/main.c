@@ -3,12 +3,14 @@
 /*
  * Process contract (the Linux backend follows exactly this):
  *
- *   tock-proc RAM_SIZE STACK_SIZE GRANT_SIZE APP_NAME        (decimal numbers)
+ *   tock-proc RAM_SIZE STACK_SIZE GRANT_SIZE APP_NAME [socket|ring]   (decimal numbers)
  *
  *   fd 3  trap socket, AF_UNIX SOCK_SEQPACKET (include/tock/trap_frame.h)
  *   fd 4  flash memfd: bytes [0, tbf total_size) are the TBF image; its size is the layout's
  *         flash_size. Must allow PROT_EXEC mappings (no MFD_NOEXEC_SEAL).
  *   fd 5  RAM memfd of size ram_size, zero-filled.
+ *   fd 6  with "ring" only: the ring memfd (include/tock/trap_ring.h). Frames then travel in it
+ *         and the socket carries only SHARE_MAP fds; "socket" (the default) uses the socket alone.
  *   stdin /dev/null; stdout/stderr: the supervisor's stderr (the runner's own pre-sandbox errors only).
  *
  * The supervisor computes the same layout with ldr_layout_compute() from the same TBF and maps both
@@ -43,6 +45,7 @@
 #include "loader/tock_proc/heap.h"
 #include "loader/tock_proc/sandbox.h"
 #include "loader/tock_proc/trap.h"
+#include "loader/tock_proc/trap_ring.h"
 
 #define FLASH_FD 4
 #define RAM_FD 5
@@ -111,9 +114,9 @@ static void app_entry(void *arg)
 	exit(((main_fn *)(uintptr_t)a->main_fn)(1, app_argv, app_envp));
 }
 
-static int check_fds(void)
+static int check_fds(int last)
 {
-	for (int fd = TOCK_TRAP_FD; fd <= RAM_FD; fd++)
+	for (int fd = TOCK_TRAP_FD; fd <= last; fd++)
 		if (fcntl(fd, F_GETFD) < 0) {
 			fprintf(stderr, "tock-proc: fd %d is not open (see the process contract in main.c)\n", fd);
 			return -EBADF;
@@ -125,17 +128,24 @@ int main(int argc, char **argv)
 {
 	struct ldr_layout_params params;
 	struct ldr_err err = {{0}};
+	bool ring = argc == 6 && !strcmp(argv[5], "ring");
+	int r;
 
-	if (argc != 5 || parse_u32(argv[1], &params.ram_size) < 0 || parse_u32(argv[2], &params.stack_size) < 0 ||
+	if ((argc != 5 && argc != 6) || (argc == 6 && !ring && strcmp(argv[5], "socket")) ||
+	    parse_u32(argv[1], &params.ram_size) < 0 || parse_u32(argv[2], &params.stack_size) < 0 ||
 	    parse_u32(argv[3], &params.grant_size) < 0) {
-		fprintf(stderr, "usage: tock-proc RAM_SIZE STACK_SIZE GRANT_SIZE APP_NAME "
-		                "(fd 3 trap socket, fd 4 flash memfd, fd 5 RAM memfd)\n");
+		fprintf(stderr, "usage: tock-proc RAM_SIZE STACK_SIZE GRANT_SIZE APP_NAME [socket|ring] "
+		                "(fd 3 trap socket, fd 4 flash memfd, fd 5 RAM memfd, fd 6 ring memfd with ring)\n");
 		return 2;
 	}
 	app_argv[0] = argv[4];
-	if (check_fds() < 0)
+	if (check_fds(ring ? TOCK_RING_FD : RAM_FD) < 0)
 		return 2;
-	if (ldr_image_load(&app, FLASH_FD, RAM_FD, &params, &err) < 0 || ldr_sandbox_prepare(&err) < 0) {
+	if (ring && (r = ldr_ring_map(TOCK_RING_FD)) < 0) {
+		fprintf(stderr, "tock-proc: %s: cannot map the trap ring: %s\n", argv[4], strerror(-r));
+		return 2;
+	}
+	if (ldr_image_load(&app, FLASH_FD, RAM_FD, &params, &err) < 0 || ldr_sandbox_prepare(ring, &err) < 0) {
 		fprintf(stderr, "tock-proc: %s: %s\n", argv[4], err.text);
 		return 2;
 	}

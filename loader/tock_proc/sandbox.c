@@ -2,6 +2,7 @@
 #include "loader/tock_proc/sandbox.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 
 #include "loader/tock_proc/elf_app.h"
 #include "loader/tock_proc/trap.h"
+#include "tock/trap_ring.h"
 
 #define ALT_STACK_SIZE (64 * 1024)
 #define NOFILE_LIMIT 4 /* fds 0..3: only the trap socket (3) stays open */
@@ -103,8 +105,27 @@ static int add_share_rules(void)
 	return r;
 }
 
+/*
+ * The ring's wake-ups (tock/trap_ring.h): FUTEX_WAKE on our own head, FUTEX_WAIT (no timeout) on
+ * the supervisor's head; shared futexes, so no FUTEX_PRIVATE_FLAG. No other futex word or op.
+ */
+static int add_ring_rules(void)
+{
+	const uint64_t base = TOCK_RING_ADDR;
+	const uint64_t app_head = base + offsetof(struct tock_ring_app_page, a2s_head);
+	const uint64_t sup_head = base + TOCK_RING_PAGE + offsetof(struct tock_ring_sup_page, s2a_head);
+	int r;
+
+	r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2, SCMP_A0_64(SCMP_CMP_EQ, app_head),
+	                     SCMP_A1_64(SCMP_CMP_EQ, FUTEX_WAKE));
+	if (r == 0)
+		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3, SCMP_A0_64(SCMP_CMP_EQ, sup_head),
+		                     SCMP_A1_64(SCMP_CMP_EQ, FUTEX_WAIT), SCMP_A3_64(SCMP_CMP_EQ, 0));
+	return r;
+}
+
 /* The whole allowlist. Every entry is needed by the runtime inside the sandbox; nothing else is. */
-int ldr_sandbox_prepare(struct ldr_err *err)
+int ldr_sandbox_prepare(bool ring, struct ldr_err *err)
 {
 	struct scmp_arg_cmp trap_fd = SCMP_A0_64(SCMP_CMP_EQ, TOCK_TRAP_FD);
 	int r;
@@ -114,12 +135,18 @@ int ldr_sandbox_prepare(struct ldr_err *err)
 		return ldr_fail(err, -ENOMEM, "seccomp_init failed");
 	/* Foreign arches (int 0x80 i386 calls) and x32 numbers: kill outright, no handler runs. */
 	r = seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-	/* read: receive RETURN/UPCALL/START frames on the trap socket only. */
-	if (r == 0)
-		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, trap_fd);
-	/* write: send SYSCALL/HELLO/FAULT frames on the trap socket only. */
-	if (r == 0)
-		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, trap_fd);
+	if (ring) {
+		/* futex: the ring's two wake-up words; frames themselves need no syscall. */
+		if (r == 0)
+			r = add_ring_rules();
+	} else {
+		/* read: receive RETURN/UPCALL/START frames on the trap socket only. */
+		if (r == 0)
+			r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, trap_fd);
+		/* write: send SYSCALL/HELLO/FAULT frames on the trap socket only. */
+		if (r == 0)
+			r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, trap_fd);
+	}
 	/* exit_group: exit() and the fault handlers end the process with it. */
 	if (r == 0)
 		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "loader/tock_proc/trap_ring.h"
 #include "tock/abi.h"
 
 uint32_t tock_proc_trap_seq;
@@ -20,14 +21,17 @@ void ldr_exit_group(int status)
 }
 
 /*
- * The transport: one frame out with write(2), one frame (and the fd a SHARE_MAP carries) in with
- * recvmsg(2), both on TOCK_TRAP_FD. These two syscalls on that fd are what the seccomp filter
- * allows for the channel (sandbox.c), so every frame the process sends or receives goes through here.
+ * The transport: on the socket, one frame out with write(2), one frame (and the fd a SHARE_MAP
+ * carries) in with recvmsg(2), both on TOCK_TRAP_FD; on the ring (trap_ring.c), frames in shared
+ * memory and only the SHARE_MAP fds on the socket. These are what the seccomp filter allows for
+ * the channel (sandbox.c), so every frame the process sends or receives goes through here.
  */
 int ldr_trap_send_frame(const struct tock_trap_frame *f)
 {
 	ssize_t n;
 
+	if (ldr_ring_active())
+		return ldr_ring_send(f);
 	do
 		n = write(TOCK_TRAP_FD, f, sizeof(*f));
 	while (n < 0 && errno == EINTR);
@@ -52,8 +56,8 @@ int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5
 	return ldr_trap_send_frame(&f);
 }
 
-/* One frame and the fd riding on it (-1 if none). */
-static int recv_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
+/* One frame and the fd riding on it (-1 if none), from the socket. */
+static int recv_socket_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -79,6 +83,31 @@ static int recv_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
 	if (ret_frame->magic != TOCK_TRAP_MAGIC || ret_frame->version != TOCK_TRAP_VERSION)
 		return -EPROTO;
 	return 0;
+}
+
+/* One frame from the ring; a SHARE_MAP's fd was put on the socket (with a copy of the frame) before it. */
+static int recv_ring_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
+{
+	struct tock_trap_frame carrier;
+	int r;
+
+	*ret_fd = -1;
+	r = ldr_ring_recv(ret_frame, tock_proc_trap_seq);
+	if (r < 0)
+		return r;
+	if (ret_frame->magic != TOCK_TRAP_MAGIC || ret_frame->version != TOCK_TRAP_VERSION)
+		return -EPROTO;
+	if (ret_frame->kind != TOCK_TRAP_SHARE_MAP)
+		return 0;
+	r = recv_socket_frame(&carrier, ret_fd);
+	if (r == 0 && (carrier.kind != TOCK_TRAP_SHARE_MAP || carrier.seq != ret_frame->seq))
+		r = -EPROTO;
+	return r;
+}
+
+static int recv_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
+{
+	return ldr_ring_active() ? recv_ring_frame(ret_frame, ret_fd) : recv_socket_frame(ret_frame, ret_fd);
 }
 
 static bool in_share_window(uint64_t addr, uint64_t len)

@@ -1,0 +1,113 @@
+/* The app side of the ring trap channel: one producer and one consumer ring, spin-then-futex waits. */
+#include "loader/tock_proc/trap_ring.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+static struct tock_ring_app_page *app_page;      /* ours to write */
+static const struct tock_ring_sup_page *sup_page; /* read-only here */
+static uint32_t sent, taken;                      /* our own counts: never read back from shared memory */
+
+/* How long a waiting app spins before it sleeps, in TSC cycles (~20 us at 2.5 GHz). */
+#define SPIN_CYCLES 50000ull
+
+int ldr_ring_map(int fd)
+{
+	uint8_t *base = (uint8_t *)(uintptr_t)TOCK_RING_ADDR;
+	void *a, *s;
+
+	a = mmap(base, TOCK_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	if (a == MAP_FAILED)
+		return -errno;
+	s = mmap(base + TOCK_RING_PAGE, TOCK_RING_PAGE, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd,
+	         TOCK_RING_PAGE);
+	if (s == MAP_FAILED) {
+		int r = -errno;
+
+		munmap(a, TOCK_RING_PAGE);
+		return r;
+	}
+	close(fd);
+	app_page = a;
+	sup_page = s;
+	return 0;
+}
+
+bool ldr_ring_active(void)
+{
+	return app_page != NULL;
+}
+
+static long futex(const uint32_t *word, int op, uint32_t val)
+{
+	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
+}
+
+int ldr_ring_send(const struct tock_trap_frame *f)
+{
+	struct tock_ring_slot *slot = &app_page->a2s[sent % TOCK_RING_SLOTS];
+
+	if (sent - __atomic_load_n(&sup_page->a2s_taken, __ATOMIC_ACQUIRE) >= TOCK_RING_SLOTS)
+		return -ENOBUFS;
+	slot->frame = *f;
+	slot->reserved = 0;
+	slot->seq = sent + 1;
+	sent++;
+	__atomic_store_n(&app_page->a2s_head, sent, __ATOMIC_RELEASE);
+	/* Dekker: our publish before its flag; the supervisor sets its flag before re-reading our head. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sup_page->sup_sleeping, __ATOMIC_RELAXED))
+		futex(&app_page->a2s_head, FUTEX_WAKE, 1);
+	return 0;
+}
+
+/* Copy the next frame out (the supervisor wrote it before publishing its head). */
+static int take(struct tock_trap_frame *ret_frame)
+{
+	const struct tock_ring_slot *slot = &sup_page->s2a[taken % TOCK_RING_SLOTS];
+
+	if (slot->seq != taken + 1)
+		return -EPROTO;
+	*ret_frame = slot->frame;
+	taken++;
+	__atomic_store_n(&app_page->s2a_taken, taken, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static bool ready(void)
+{
+	return __atomic_load_n(&sup_page->s2a_head, __ATOMIC_ACQUIRE) != taken;
+}
+
+/* Spin while the supervisor allows it (a core is free) and the answer is not known to be far off. */
+static bool spin(uint32_t awaiting)
+{
+	uint64_t start = __rdtsc();
+
+	while (__atomic_load_n(&sup_page->park_seq, __ATOMIC_RELAXED) != awaiting) {
+		if (ready())
+			return true;
+		if (__rdtsc() - start > SPIN_CYCLES)
+			return false;
+		_mm_pause();
+	}
+	return ready();
+}
+
+int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting)
+{
+	for (;;) {
+		if (ready() || (__atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED) && spin(awaiting)))
+			return take(ret_frame);
+		__atomic_store_n(&app_page->app_sleeping, 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!ready())
+			futex(&sup_page->s2a_head, FUTEX_WAIT, taken); /* EAGAIN (it moved) and EINTR: look again */
+		__atomic_store_n(&app_page->app_sleeping, 0, __ATOMIC_RELAXED);
+	}
+}

@@ -1,0 +1,26 @@
+/* The app side of the ring trap channel (include/tock/trap_ring.h): publish frames, wait for answers. */
+#ifndef TOCKHOST_LDR_TRAP_RING_H
+#define TOCKHOST_LDR_TRAP_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tock/trap_ring.h"
+
+/* Map the ring memfd at TOCK_RING_ADDR (page 0 RW, page 1 RO) and close the fd. 0 or -errno. */
+int ldr_ring_map(int fd);
+
+/* Has ldr_ring_map succeeded (frames travel on the ring, not the socket)? */
+bool ldr_ring_active(void);
+
+/* Publish one frame and wake the supervisor if it sleeps. 0, or -ENOBUFS (it stopped reading). Async-signal-safe. */
+int ldr_ring_send(const struct tock_trap_frame *f);
+
+/*
+ * Wait for the next frame from the supervisor: spin while the supervisor says a core is free and
+ * the awaited answer (seq `awaiting`) is not known to be far off, then sleep on the futex.
+ * 0, or -EPROTO when the supervisor's page is inconsistent (cannot happen with a sound supervisor).
+ */
+int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting);
+
+#endif
