@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine: install what is missing, build, then run the demo or every test.
 #   ./setup.sh demo   install + build + run the demo (the default)
-#   ./setup.sh test   install + build + run the whole test suite (plain, then ASan+UBSan, then valgrind)
+#   ./setup.sh test   install + build + run the whole test suite (plain, integration on the socket
+#                     transport, ASan+UBSan, then valgrind)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,6 +39,8 @@ test)
 	install_missing
 	build build
 	meson test -C build --print-errorlogs --num-processes 2
+	# The integration suite again on the other trap channel (the plain run used the ring where it works).
+	meson test -C build --print-errorlogs --num-processes 2 --setup socket --suite integration
 	build build-asan -Dsanitize=true -Dfuzz_runs=2000
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite fuzz

@@ -28,8 +28,9 @@ START_TEST(test_bad_peer)
 	ck_assert_msg(peer != NULL, "TRAP_PEER is not set");
 	setenv("TOCKHOST_PROC", peer, 1);
 	setenv("TRAP_PEER_MODE", c->mode, 1);
-	th_run(&r, NULL, TH_ARGS(TH_RUN, "--quiet", "--no-control-socket", "--fault-policy", "stop", "--run-for", "60",
-				 th_app("hello")));
+	/* The script speaks the socketpair transport's frames, so that is the transport it is run on. */
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--quiet", "--no-control-socket", "--trap-channel", "socket", "--fault-policy",
+				 "stop", "--run-for", "60", th_app("hello")));
 	th_expect_clean(&r);
 	th_expect(&r, th_faults(r.err, "hello", f, 2) == 1, "%s: want exactly one fault report", c->mode);
 	th_expect(&r, strncmp(f[0].cause, c->cause, strlen(c->cause)) == 0, "%s: cause '%s'", c->mode, f[0].cause);
