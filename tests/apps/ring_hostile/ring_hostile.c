@@ -67,8 +67,9 @@ int main(int argc, char **argv)
 		__atomic_store_n(&app_page->a2s_head, app_page->a2s_head + 1000, __ATOMIC_SEQ_CST);
 		wake_supervisor();
 	} else if (!strcmp(name, "ring_write_sup")) {
-		/* The supervisor's page is read-only here: this write must fault (SIGSEGV). */
-		printf("ring_write_sup: about to write at %#llx\n", (unsigned long long)(uintptr_t)&sup_page->s2a_head);
+		/* The supervisor's page is mapped (readable) but read-only here: the write must fault (SIGSEGV). */
+		printf("ring_write_sup: answers so far %u, about to write at %#llx\n",
+		       (unsigned)*(volatile uint32_t *)&sup_page->s2a_head, (unsigned long long)(uintptr_t)&sup_page->s2a_head);
 		fflush(stdout);
 		*(volatile uint32_t *)&sup_page->s2a_head = 12345;
 	} else if (!strcmp(name, "ring_futex_other")) {
