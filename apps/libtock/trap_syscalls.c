@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allow_cache.h"
 #include "tock.h"
 #include "tock/abi.h"
 #include "tock/trap_frame.h"
@@ -196,14 +197,24 @@ subscribe_return_t subscribe(uint32_t driver, uint32_t subscribe_num, subscribe_
   return r;
 }
 
-/* The three allow classes share one encoding. */
+/* The three allow classes share one encoding. Re-allowing what the kernel holds is answered here (allow_cache.h). */
 static int allow_call(uint32_t class_id, uint32_t driver, uint32_t allow, const void* ptr, size_t size,
                       statuscode_t* status, uint64_t* ret_ptr, uint64_t* ret_size)
 {
   struct tock_trap_frame f;
+  int ok;
 
+  if (tock_allow_cache_holds(class_id, driver, allow, (uintptr_t)ptr, size)) {
+    *status = TOCK_STATUSCODE_SUCCESS, *ret_ptr = (uintptr_t)ptr, *ret_size = size;
+    return 1;
+  }
   trap_call(class_id, driver, allow, (uintptr_t)ptr, size, 0, &f);
-  return decode_pair(&f, (uintptr_t)ptr, size, status, ret_ptr, ret_size);
+  ok = decode_pair(&f, (uintptr_t)ptr, size, status, ret_ptr, ret_size);
+  if (ok == 1)
+    tock_allow_cache_store(class_id, driver, allow, (uintptr_t)ptr, size);
+  else
+    tock_allow_cache_forget(class_id, driver, allow);
+  return ok;
 }
 
 allow_rw_return_t allow_readwrite(uint32_t driver, uint32_t allow, void* ptr, size_t size)
@@ -248,6 +259,8 @@ memop_return_t memop(uint32_t op_type, uintptr_t arg1)
   memop_return_t r = {TOCK_STATUSCODE_SUCCESS, 0};
 
   trap_call(TOCK_CLASS_MEMOP, op_type, arg1, 0, 0, 0, &f);
+  if (op_type == TOCK_MEMOP_BRK || op_type == TOCK_MEMOP_SBRK)
+    tock_allow_cache_clear(); /* the process's memory may have shrunk under a held buffer */
   switch ((uint32_t)f.arg[0]) {
   case TOCK_RET_SUCCESS:
     break;

@@ -111,8 +111,8 @@ static int choose_trap_channel(struct hk_linux *lx)
 	if (lx->cfg.trap_channel == HK_LINUX_TRAP_RING && !ring_ok)
 		return -EOPNOTSUPP;
 	lx->chan_ops = ring_ok ? &lx_channel_ring : &lx_channel_socketpair;
-	/* Spinning only pays while a second core runs the app meanwhile. */
-	lx->spin_max_ns = ring_ok && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? LX_SPIN_MAX_NS : 0;
+	/* Spinning only pays while a second core runs the app meanwhile (cores.c). */
+	lx->spin_max_ns = ring_ok && lx_cores_split(lx) == 0 ? LX_SPIN_MAX_NS : 0;
 	lx->spin_ns = lx->spin_max_ns;
 	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef TOCKHOST_LINUX_BACKEND_INTERNAL_H
 #define TOCKHOST_LINUX_BACKEND_INTERNAL_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -101,6 +102,7 @@ struct hk_linux {
 	struct lx_app **apps;
 	size_t n_apps, cap_apps;
 	struct lx_conn *running; /* the one app process on the CPU, or NULL */
+	struct lx_conn *park_pending; /* blocked in its last syscall; told to sleep once the next app is dispatched */
 	struct lx_conn *dead;    /* killed incarnations waiting for their requests */
 
 	struct hk_linux_stdin_sink stdin_sink;
@@ -120,6 +122,8 @@ struct hk_linux {
 	const struct lx_channel_ops *chan_ops; /* the transport every incarnation gets */
 	uint64_t spin_max_ns;   /* 0: never spin (one core); else the most the loop spins for a frame */
 	uint64_t spin_ns;       /* the current budget, adapted to how often spinning pays off */
+	bool cores_split;       /* cores.c: the supervisor on one core, apps on app_cores */
+	cpu_set_t app_cores;
 
 	bool stop_requested;
 	bool panicked;
@@ -133,6 +137,10 @@ void lx_conn_unref(struct hk_linux *lx, struct lx_conn *c);
 void lx_conn_free(struct lx_conn *c);
 int lx_conn_signal(struct lx_conn *c, int sig);                  /* via the pidfd when there is one */
 int lx_conn_waitid(struct lx_conn *c, siginfo_t *si, int options); /* P_PIDFD, or P_PID without pidfds */
+
+/* cores.c: keep the spinning supervisor and the running app on different cores */
+int lx_cores_split(struct hk_linux *lx); /* 0, or -errno / -ENODEV (fewer than two usable cores: no split) */
+void lx_cores_place_app(struct hk_linux *lx, pid_t pid);
 
 /* event_loop.c */
 void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c);

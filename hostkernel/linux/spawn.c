@@ -345,6 +345,8 @@ void lx_conn_kill(struct hk_linux *lx, struct lx_conn *c)
 	reap(c);
 	if (lx->running == c)
 		lx->running = NULL;
+	if (lx->park_pending == c)
+		lx->park_pending = NULL;
 	if (app) {
 		lx_console_flush(lx, app);
 		app->conn = NULL;

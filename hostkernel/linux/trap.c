@@ -97,6 +97,16 @@ void lx_schedule(struct hk_linux *lx)
 			break;
 		lx_dispatch(lx, p, &res);
 	}
+	/*
+	 * Only now tell the app that blocked to stop spinning and sleep: the next app was woken while
+	 * its core was still busy with the spinner, so that core never halts in between (waking a
+	 * halted core costs far more than the hand-over itself, above all in a VM).
+	 */
+	if (lx->park_pending) {
+		if (lx->park_pending->state == LX_PARKED)
+			lx_channel_hint_blocked(&lx->park_pending->chan, lx->park_pending->seq);
+		lx->park_pending = NULL;
+	}
 }
 
 void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
@@ -185,7 +195,7 @@ static void syscall_frame(struct hk_linux *lx, struct lx_conn *c, const struct h
 		/* Blocked: the scheduler answers later. Ended: the ops already ended it (or no answer is owed). */
 		if (c->state != LX_DEAD) {
 			c->state = LX_PARKED;
-			lx_channel_hint_blocked(&c->chan, c->seq); /* don't spin for this answer: sleep */
+			lx->park_pending = c; /* see lx_schedule */
 		}
 		if (lx->running == c)
 			lx->running = NULL;
@@ -213,6 +223,7 @@ void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, si
 			return;
 		}
 		c->state = LX_PARKED;
+		lx_cores_place_app(lx, c->pid);
 		hk_process_ready(lx->k, app->p);
 		return;
 	case TOCK_TRAP_FAULT:

@@ -90,7 +90,12 @@ returncode_t libtock_ipc_relay_request_server_disable_requests(void)
 	return libtock_ipc_relay_request_command_server_disable_requests();
 }
 
-/* The request is copied into RW 0 inside the command, so the buffer is allowed only around it. */
+/*
+ * The request is copied into RW 0 inside the command. The buffer stays allowed afterwards, as
+ * the response buffer does in send_response: the capsule touches RO 0 / RW 0 only inside the
+ * command (or transaction) that allowed them, and every call here allows its own buffers first,
+ * so a server that loops on the same buffers makes one trap per step (allow_cache.h).
+ */
 static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, uint8_t* request_buf,
                                 size_t* request_len)
 {
@@ -110,7 +115,6 @@ static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, 
 		ret = libtock_ipc_relay_request_command_server_get_next_request_from(&len, &id);
 	} else
 		ret = libtock_ipc_relay_request_command_server_get_next_request(&len, &id);
-	libtock_ipc_relay_request_set_readwrite_allow(NULL, 0);
 	if (ret == RETURNCODE_SUCCESS)
 		*request_len = len;
 	else if (ret == RETURNCODE_ESIZE)
@@ -141,8 +145,6 @@ returncode_t libtock_ipc_relay_request_server_send_response(uint8_t* response_bu
 	ret = libtock_ipc_relay_request_set_readonly_allow(response_buf, response_len);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	/* The response is copied to the client inside the command. */
-	ret = libtock_ipc_relay_request_command_server_send_response();
-	libtock_ipc_relay_request_set_readonly_allow(NULL, 0);
-	return ret;
+	/* The response is copied to the client inside the command (the buffer stays allowed, see server_take). */
+	return libtock_ipc_relay_request_command_server_send_response();
 }
