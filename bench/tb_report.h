@@ -6,7 +6,7 @@
 
 #include "tb_stats.h"
 
-#define TB_MAX_EXTRA 4
+#define TB_MAX_EXTRA 8
 
 /* A figure as median and best (best = the minimum time, i.e. the maximum rate). */
 struct tb_figure {

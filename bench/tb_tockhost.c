@@ -31,12 +31,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* argv for `tockhost run ...`; free() the array only (the strings are borrowed). */
-static char **build_argv(const char *tockhost, const char *const *tbfs, size_t count, const char *stdin_app)
+/* argv for `tockhost run ... [extra...] TBF...`; free() the array only (the strings are borrowed). */
+static char **build_argv(const char *tockhost, const char *const *tbfs, size_t count, const char *stdin_app,
+                         const char *const *extra)
 {
-	char **argv = calloc(count + 9, sizeof(*argv));
-	size_t n = 0;
+	size_t nextra = 0, n = 0;
+	char **argv;
 
+	while (extra && extra[nextra])
+		nextra++;
+	argv = calloc(count + nextra + 9, sizeof(*argv));
 	if (!argv)
 		return NULL;
 	argv[n++] = (char *)tockhost;
@@ -48,6 +52,8 @@ static char **build_argv(const char *tockhost, const char *const *tbfs, size_t c
 		argv[n++] = "--stdin-app";
 		argv[n++] = (char *)stdin_app;
 	}
+	for (size_t i = 0; i < nextra; i++)
+		argv[n++] = (char *)extra[i];
 	for (size_t i = 0; i < count; i++)
 		argv[n++] = (char *)tbfs[i];
 	argv[n] = NULL;
@@ -176,11 +182,11 @@ static int drive_run(pid_t pid, int in_fd, int out_fd, int err_fd, const char *s
 	return ret->timed_out ? 0 : e;
 }
 
-int tb_tockhost_run(const char *tockhost, const char *const *tbfs, size_t count, const char *stdin_app,
-                    const char *stdin_text, double timeout_s, struct tb_output *ret)
+int tb_tockhost_run(const char *tockhost, const char *const *tbfs, size_t count, const char *const *extra,
+                    const char *stdin_app, const char *stdin_text, double timeout_s, struct tb_output *ret)
 {
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
-	char **argv = build_argv(tockhost, tbfs, count, stdin_app);
+	char **argv = build_argv(tockhost, tbfs, count, stdin_app, extra);
 	pid_t pid;
 	int e = 0;
 
@@ -233,8 +239,11 @@ static int wait_deadline(pid_t pid, double timeout_s, int *status, struct rusage
 	return wait4(pid, status, 0, ru) < 0 ? -errno : 0;
 }
 
-/* Spawn argv with stdio on /dev/null and wait: wall ns and wait4's max RSS. 0, -ECHILD (exit != 0), -ETIMEDOUT, -errno. */
-static int time_argv(char **argv, double timeout_s, uint64_t *ret_ns, long *ret_maxrss_kib)
+/*
+ * Spawn argv with stdio on /dev/null and wait: wall ns, wait4's max RSS and CPU time (user +
+ * system, the reaped app processes included). 0, -ECHILD (exit != 0), -ETIMEDOUT, -errno.
+ */
+static int time_argv(char **argv, double timeout_s, uint64_t *ret_ns, long *ret_maxrss_kib, uint64_t *ret_cpu_ns)
 {
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	struct rusage ru;
@@ -259,18 +268,21 @@ static int time_argv(char **argv, double timeout_s, uint64_t *ret_ns, long *ret_
 		return e;
 	*ret_ns = now_ns() - t0;
 	*ret_maxrss_kib = ru.ru_maxrss;
+	if (ret_cpu_ns)
+		*ret_cpu_ns = ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000ull +
+		              ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000ull;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }
 
-int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count, double timeout_s,
-                     uint64_t *ret_ns, long *ret_maxrss_kib)
+int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count, const char *const *extra,
+                     double timeout_s, uint64_t *ret_ns, long *ret_maxrss_kib, uint64_t *ret_cpu_ns)
 {
-	char **argv = build_argv(tockhost, tbfs, count, NULL);
+	char **argv = build_argv(tockhost, tbfs, count, NULL, extra);
 	int e;
 
 	if (!argv)
 		return -ENOMEM;
-	e = time_argv(argv, timeout_s, ret_ns, ret_maxrss_kib);
+	e = time_argv(argv, timeout_s, ret_ns, ret_maxrss_kib, ret_cpu_ns);
 	free(argv);
 	return e;
 }
@@ -280,7 +292,7 @@ int tb_spawn_baseline_rss(long *ret_maxrss_kib)
 	char *argv[] = {"/bin/true", NULL};
 	uint64_t ns;
 
-	return time_argv(argv, 10, &ns, ret_maxrss_kib);
+	return time_argv(argv, 10, &ns, ret_maxrss_kib, NULL);
 }
 
 /* The value of " key=" in line [p, end), or NAN. */

@@ -15,22 +15,24 @@ struct tb_output {
 };
 
 /*
- * Run `tockhost run --quiet --no-color --real-time [--stdin-app APP] TBF...`, feeding stdin_text
- * to stdin_app (both may be NULL), and collect its output. Killed after timeout_s seconds
- * (ret->timed_out). 0 once it ran (look at ret->status), or -errno. Free with tb_output_free.
+ * Run `tockhost run --quiet --no-color --real-time [--stdin-app APP] [EXTRA...] TBF...` (extra:
+ * NULL-terminated options, or NULL), feeding stdin_text to stdin_app (both may be NULL), and
+ * collect its output. Killed after timeout_s seconds (ret->timed_out). 0 once it ran (look at
+ * ret->status), or -errno. Free with tb_output_free.
  */
-int tb_tockhost_run(const char *tockhost, const char *const *tbfs, size_t count, const char *stdin_app,
-                    const char *stdin_text, double timeout_s, struct tb_output *ret);
+int tb_tockhost_run(const char *tockhost, const char *const *tbfs, size_t count, const char *const *extra,
+                    const char *stdin_app, const char *stdin_text, double timeout_s, struct tb_output *ret);
 void tb_output_free(struct tb_output *o);
 
 /*
- * One whole `tockhost run` of the given images with stdio on /dev/null: wall time from just
- * before fork to wait4's return, and the max RSS wait4 reports (KiB; Linux reports the largest
- * of the supervisor and the children it reaped). 0 if it exited 0, -ECHILD if it failed,
- * -ETIMEDOUT, or -errno.
+ * One whole `tockhost run [EXTRA...]` of the given images with stdio on /dev/null: wall time from
+ * just before fork to wait4's return, the max RSS wait4 reports (KiB; Linux reports the largest
+ * of the supervisor and the children it reaped) and, when ret_cpu_ns is not NULL, the CPU time
+ * (user + system) of the supervisor and every app process it reaped. 0 if it exited 0, -ECHILD
+ * if it failed, -ETIMEDOUT, or -errno.
  */
-int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count, double timeout_s,
-                     uint64_t *ret_ns, long *ret_maxrss_kib);
+int tb_tockhost_time(const char *tockhost, const char *const *tbfs, size_t count, const char *const *extra,
+                     double timeout_s, uint64_t *ret_ns, long *ret_maxrss_kib, uint64_t *ret_cpu_ns);
 
 /*
  * The max RSS wait4 reports for /bin/true spawned the same way: what the spawning itself

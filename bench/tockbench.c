@@ -27,8 +27,13 @@ enum {
 	TB_ONLY_MSG = 4,
 	TB_ONLY_STARTUP = 8,
 	TB_ONLY_SHM = 16,
-	TB_ONLY_ALL = 31,
+	TB_ONLY_IDLE = 32,
+	TB_ONLY_ALL = 63,
 };
+
+/* Every trap figure runs on both transports, side by side: index 0 the ring (the default), 1 the socketpair. */
+#define TB_TRANSPORTS 2
+static const char *const transports[TB_TRANSPORTS] = {"ring", "socket"};
 
 /* The shared-region round: BENCH_SHM_REGION_SIZE and BENCH_SHM_PIECE in bench/apps/bench_app.h (checked per run). */
 #define TB_SHM_REGION (4u << 20)
@@ -50,7 +55,7 @@ static const struct tb_plan plan_quick = {
 
 static const unsigned start_counts[] = {1, 16, 64, 256};
 #define TB_START_COUNTS (sizeof(start_counts) / sizeof(start_counts[0]))
-#define TB_MAX_RESULTS 12
+#define TB_MAX_RESULTS 24
 
 struct tb_ctx {
 	const char *tockhost;
@@ -58,13 +63,14 @@ struct tb_ctx {
 	struct tb_plan plan;
 	bool quick;
 	unsigned only;
+	const char *channel; /* the trap channel of the figures being measured: "ring" or "socket" */
 	struct tb_result results[TB_MAX_RESULTS];
 	size_t nresults;
 };
 
 /* Paths of the bench app images, built next to this program. */
 struct tb_paths {
-	char bnop[PATH_MAX], bnull[PATH_MAX], rpc_server[PATH_MAX], rpc_client[PATH_MAX], msg_tx[PATH_MAX],
+	char bnop[PATH_MAX], bnull[PATH_MAX], bidle[PATH_MAX], rpc_server[PATH_MAX], rpc_client[PATH_MAX], msg_tx[PATH_MAX],
 		msg_rx[PATH_MAX], shm_tx[PATH_MAX], shm_rx[PATH_MAX];
 };
 
@@ -156,22 +162,42 @@ static double subject_value(struct tb_result *r, const char *out, const char *ta
 static bool run_rep(struct tb_ctx *c, const char *const *tbfs, size_t n, const char *stdin_app, unsigned iters,
                     struct tb_result **rs, size_t nrs, struct tb_output *o)
 {
+	const char *extra[] = {"--trap-channel", c->channel, NULL};
 	char line[64];
 	int err;
 
 	snprintf(line, sizeof(line), "1 %u\n", iters);
-	err = tb_tockhost_run(c->tockhost, tbfs, n, stdin_app, line, c->plan.timeout_s, o);
+	err = tb_tockhost_run(c->tockhost, tbfs, n, extra, stdin_app, line, c->plan.timeout_s, o);
 	if (check_run(err, o, rs, nrs))
 		return true;
 	tb_output_free(o);
 	return false;
 }
 
-static void bench_null(struct tb_ctx *c, const struct tb_paths *p)
+/* Sum of traps= over sum of count_key= on the "BENCH <tag>" lines, accumulated across reps in *acc. */
+struct tb_traps {
+	double traps, ops;
+};
+
+static void count_traps(struct tb_traps *acc, const char *out, const char *tag, const char *count_key)
 {
+	acc->traps += tb_parse_sum(out, tag, "traps");
+	acc->ops += tb_parse_sum(out, tag, count_key);
+}
+
+static double traps_per_op(const struct tb_traps *acc)
+{
+	return acc->ops > 0 ? acc->traps / acc->ops : NAN;
+}
+
+static void bench_null(struct tb_ctx *c, const struct tb_paths *p, int t)
+{
+	static const char *const names[TB_TRANSPORTS] = {"null_syscall", "null_syscall_socket"};
+	static const char *const labels[TB_TRANSPORTS] = {"null syscall RTT", "null syscall RTT socket"};
 	const struct tb_plan *pl = &c->plan;
-	struct tb_result *r = new_result(c, "null_syscall", "null syscall RTT", "ns", pl->reps, pl->null_iters);
+	struct tb_result *r = new_result(c, names[t], labels[t], "ns", pl->reps, pl->null_iters);
 	const char *tbfs[] = {p->bnull};
+	struct tb_traps traps = {0};
 
 	r->floor.label = "socketpair RTT 56 B";
 	for (unsigned rep = 0; rep < pl->reps && !r->error[0]; rep++) {
@@ -182,20 +208,28 @@ static void bench_null(struct tb_ctx *c, const struct tb_paths *p)
 		if (r->error[0] || !run_rep(c, tbfs, 1, "bnull", pl->null_iters, &r, 1, &o))
 			break;
 		tb_result_pair(r, subject_value(r, o.out, "null", "iters"), floor_ns);
+		count_traps(&traps, o.out, "null", "iters");
 		tb_output_free(&o);
 	}
+	tb_result_extra(r, "traps_per_op", traps_per_op(&traps));
 }
 
-static void bench_rpc(struct tb_ctx *c, const struct tb_paths *p)
+static void bench_rpc(struct tb_ctx *c, const struct tb_paths *p, int t)
 {
 	static const size_t sizes[2] = {16, 4096};
 	static const char *const tags[2] = {"rpc16", "rpc4096"};
+	static const char *const names[TB_TRANSPORTS][2] = {{"relay_request_16B", "relay_request_4KiB"},
+	                                                    {"relay_request_16B_socket", "relay_request_4KiB_socket"}};
+	static const char *const labels[TB_TRANSPORTS][2] = {
+		{"Relay Request RTT 16 B", "Relay Request RTT 4 KiB"},
+		{"Relay Request 16 B socket", "Relay Request 4 KiB socket"}};
 	const struct tb_plan *pl = &c->plan;
 	const char *tbfs[] = {p->rpc_server, p->rpc_client};
+	struct tb_traps client[2] = {{0}}, server = {0};
 	struct tb_result *r[2];
 
-	r[0] = new_result(c, "relay_request_16B", "Relay Request RTT 16 B", "us", pl->reps, pl->rpc_iters);
-	r[1] = new_result(c, "relay_request_4KiB", "Relay Request RTT 4 KiB", "us", pl->reps, pl->rpc_iters);
+	r[0] = new_result(c, names[t][0], labels[t][0], "us", pl->reps, pl->rpc_iters);
+	r[1] = new_result(c, names[t][1], labels[t][1], "us", pl->reps, pl->rpc_iters);
 	r[0]->floor.label = "socketpair RTT 16 B";
 	r[1]->floor.label = "socketpair RTT 4 KiB";
 	for (unsigned rep = 0; rep < pl->reps && !r[0]->error[0] && !r[1]->error[0]; rep++) {
@@ -209,18 +243,29 @@ static void bench_rpc(struct tb_ctx *c, const struct tb_paths *p)
 		}
 		if (r[0]->error[0] || r[1]->error[0] || !run_rep(c, tbfs, 2, "brpc_client", pl->rpc_iters, r, 2, &o))
 			break;
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 2; i++) {
 			tb_result_pair(r[i], subject_value(r[i], o.out, tags[i], "iters"), floor_ns[i]);
+			count_traps(&client[i], o.out, tags[i], "iters");
+		}
+		count_traps(&server, o.out, "rpcsrv", "requests");
 		tb_output_free(&o);
+	}
+	/* The client's syscalls per round trip, and the server's per request served (over the whole run). */
+	for (int i = 0; i < 2; i++) {
+		tb_result_extra(r[i], "client_traps_per_rpc", traps_per_op(&client[i]));
+		tb_result_extra(r[i], "server_traps_per_rpc", traps_per_op(&server));
 	}
 }
 
-static void bench_msg(struct tb_ctx *c, const struct tb_paths *p)
+static void bench_msg(struct tb_ctx *c, const struct tb_paths *p, int t)
 {
+	static const char *const names[TB_TRANSPORTS] = {"relay_message_64B", "relay_message_64B_socket"};
+	static const char *const labels[TB_TRANSPORTS] = {"Relay Message 64 B", "Relay Message 64 B socket"};
 	const struct tb_plan *pl = &c->plan;
-	struct tb_result *r = new_result(c, "relay_message_64B", "Relay Message 64 B", "msg/s", pl->reps, pl->msgs);
+	struct tb_result *r = new_result(c, names[t], labels[t], "msg/s", pl->reps, pl->msgs);
 	const char *tbfs[] = {p->msg_rx, p->msg_tx};
 	double retries = 0, swaps = 0, overflows = 0;
+	struct tb_traps tx = {0}, rx = {0};
 
 	r->floor.label = "socketpair stream 64 B";
 	for (unsigned rep = 0; rep < pl->reps && !r->error[0]; rep++) {
@@ -235,8 +280,12 @@ static void bench_msg(struct tb_ctx *c, const struct tb_paths *p)
 		retries += tb_parse_sum(o.out, "msgtx", "full");
 		swaps += tb_parse_sum(o.out, "msg", "swaps");
 		overflows += tb_parse_sum(o.out, "msg", "overflows");
+		count_traps(&tx, o.out, "msgtx", "msgs");
+		count_traps(&rx, o.out, "msg", "msgs");
 		tb_output_free(&o);
 	}
+	tb_result_extra(r, "tx_traps_per_msg", traps_per_op(&tx));
+	tb_result_extra(r, "rx_traps_per_msg", traps_per_op(&rx));
 	tb_result_extra(r, "full_retries", retries);
 	tb_result_extra(r, "swaps", swaps);
 	tb_result_extra(r, "overflowed_swaps", overflows);
@@ -290,7 +339,7 @@ static double time_startup(struct tb_ctx *c, struct tb_result *r, const char *co
 {
 	uint64_t ns = 0;
 	long kib = 0;
-	int err = tb_tockhost_time(c->tockhost, tbfs, n, c->plan.timeout_s, &ns, &kib);
+	int err = tb_tockhost_time(c->tockhost, tbfs, n, NULL, c->plan.timeout_s, &ns, &kib, NULL);
 
 	if (err == -ECHILD)
 		tb_result_fail(r, "tockhost failed (run it by hand: %s run %s)", c->tockhost, tbfs[0]);
@@ -336,7 +385,7 @@ static void bench_startup(struct tb_ctx *c, const struct tb_paths *p)
 	}
 	per = new_result(c, "startup_per_app", "start-up per extra app", "ms", c->plan.start_reps, start_counts[last]);
 	per->floor.label = "fork+exec /bin/true x1";
-	tb_tockhost_time(c->tockhost, tbfs, 1, c->plan.timeout_s, &warm_ns, &warm_kib); /* page cache */
+	tb_tockhost_time(c->tockhost, tbfs, 1, NULL, c->plan.timeout_s, &warm_ns, &warm_kib, NULL); /* page cache */
 	for (unsigned rep = 0; rep < c->plan.start_reps; rep++) {
 		for (size_t i = 0; i < TB_START_COUNTS; i++) {
 			struct tb_samples fl = {0};
@@ -359,6 +408,50 @@ static void bench_startup(struct tb_ctx *c, const struct tb_paths *p)
 	                (tb_samples_median(&rss[last]) - tb_samples_median(&rss[0])) / (start_counts[last] - 1));
 }
 
+/* CPU ns of one `tockhost run --run-for SECONDS` of the idle apps on the current transport, or NAN (r fails). */
+static double idle_run_cpu(struct tb_ctx *c, struct tb_result *r, const char *const *tbfs, size_t n,
+                           const char *seconds)
+{
+	const char *extra[] = {"--trap-channel", c->channel, "--run-for", seconds, NULL};
+	uint64_t ns = 0, cpu = 0;
+	long kib = 0;
+	int err = tb_tockhost_time(c->tockhost, tbfs, n, extra, c->plan.timeout_s, &ns, &kib, &cpu);
+
+	if (err) {
+		tb_result_fail(r, "idle run (--run-for %s): %s", seconds, err == -ECHILD ? "tockhost failed" : strerror(-err));
+		return NAN;
+	}
+	return (double)cpu;
+}
+
+/*
+ * Idle is free: eight apps wait in yield with nothing that could wake them (no alarm, no upcall).
+ * CPU time (supervisor + apps) of a 5.5 s run minus that of a 0.5 s run is what 5 s of idling
+ * cost; shown per idle second beside one core-second, so "x floor" is the share of a core used.
+ */
+#define TB_IDLE_APPS 8
+#define TB_IDLE_SECONDS 5.0
+
+static void bench_idle(struct tb_ctx *c, const struct tb_paths *p, int t)
+{
+	static const char *const names[TB_TRANSPORTS] = {"idle_cpu", "idle_cpu_socket"};
+	static const char *const labels[TB_TRANSPORTS] = {"idle CPU per second", "idle CPU per second socket"};
+	const char *tbfs[TB_IDLE_APPS];
+	struct tb_result *r = new_result(c, names[t], labels[t], "us", 1, TB_IDLE_APPS);
+	double short_cpu, long_cpu;
+
+	r->floor.label = "one core for 1 s";
+	for (size_t i = 0; i < TB_IDLE_APPS; i++)
+		tbfs[i] = p->bidle;
+	short_cpu = idle_run_cpu(c, r, tbfs, TB_IDLE_APPS, "0.5");
+	long_cpu = r->error[0] ? NAN : idle_run_cpu(c, r, tbfs, TB_IDLE_APPS, "5.5");
+	if (r->error[0])
+		return;
+	/* A difference at or below zero is "nothing measurable": one jiffy of CPU time is the resolution. */
+	tb_result_pair(r, long_cpu > short_cpu ? (long_cpu - short_cpu) / TB_IDLE_SECONDS : 1.0, 1e9);
+	tb_result_extra(r, "cpu_ms_over_5s", long_cpu > short_cpu ? (long_cpu - short_cpu) / 1e6 : 0);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -369,7 +462,8 @@ static void usage(FILE *f)
 	        "  --quick          about 15 s instead of about a minute (fewer reps and iterations)\n"
 	        "  --json FILE      write the JSON there ('-' = stdout, the table then goes to stderr);\n"
 	        "                   without it the JSON follows the table on stdout\n"
-	        "  --only LIST      comma-separated subset of: null,rpc,msg,shm,startup\n"
+	        "  --only LIST      comma-separated subset of: null,rpc,msg,shm,startup,idle\n"
+	        "                   (null, rpc, msg and idle run on both trap channels: ring and socket)\n"
 	        "  --reps N         samples per figure (default 9, quick 5; start-up: 7, quick 3)\n"
 	        "  --tockhost PATH  supervisor to measure (default %s)\n"
 	        "  --apps DIR       where the bench app images are (default %s)\n"
@@ -380,7 +474,7 @@ static void usage(FILE *f)
 
 static int parse_only(const char *list, unsigned *ret)
 {
-	static const char *const names[] = {"null", "rpc", "msg", "startup", "shm"}; /* bit i: TB_ONLY_* */
+	static const char *const names[] = {"null", "rpc", "msg", "startup", "shm", "idle"}; /* bit i: TB_ONLY_* */
 	char buf[128], *save = NULL;
 
 	*ret = 0;
@@ -388,9 +482,9 @@ static int parse_only(const char *list, unsigned *ret)
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
 
-		for (i = 0; i < 5 && strcmp(tok, names[i]) != 0; i++)
+		for (i = 0; i < 6 && strcmp(tok, names[i]) != 0; i++)
 			;
-		if (i == 5)
+		if (i == 6)
 			return -EINVAL;
 		*ret |= 1u << i;
 	}
@@ -420,7 +514,8 @@ static int parse_args(int argc, char **argv, struct tb_ctx *c, const char **json
 		case 'a': c->apps_dir = optarg; break;
 		case 'o':
 			if (parse_only(optarg, &c->only) < 0) {
-				fprintf(stderr, "tockbench: --only: expected a list of null,rpc,msg,shm,startup, got '%s'\n", optarg);
+				fprintf(stderr, "tockbench: --only: expected a list of null,rpc,msg,shm,startup,idle, got '%s'\n",
+				        optarg);
 				return -1;
 			}
 			break;
@@ -457,8 +552,8 @@ static int parse_args(int argc, char **argv, struct tb_ctx *c, const char **json
 /* Say plainly what is missing before spending a minute on figures that cannot be measured. */
 static int check_paths(const struct tb_ctx *c, const struct tb_paths *p)
 {
-	const char *const images[] = {p->bnop,   p->bnull,  p->rpc_server, p->rpc_client,
-	                              p->msg_tx, p->msg_rx, p->shm_tx,     p->shm_rx};
+	const char *const images[] = {p->bnop,   p->bnull,  p->rpc_server, p->rpc_client, p->msg_tx,
+	                              p->msg_rx, p->shm_tx, p->shm_rx,     p->bidle};
 	int rc = 0;
 
 	if (access(c->tockhost, X_OK) < 0) {
@@ -513,6 +608,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a dead peer shows up as an error return, not a killed benchmark */
 	app_path(p.bnop, c.apps_dir, "bnop");
 	app_path(p.bnull, c.apps_dir, "bnull");
+	app_path(p.bidle, c.apps_dir, "bidle");
 	app_path(p.rpc_server, c.apps_dir, "brpc_server");
 	app_path(p.rpc_client, c.apps_dir, "brpc_client");
 	app_path(p.msg_tx, c.apps_dir, "bmsg_tx");
@@ -521,12 +617,27 @@ int main(int argc, char **argv)
 	app_path(p.shm_rx, c.apps_dir, "bshm_rx");
 	if (check_paths(&c, &p) < 0)
 		return 2;
-	if (c.only & TB_ONLY_NULL)
-		bench_null(&c, &p);
-	if (c.only & TB_ONLY_RPC)
-		bench_rpc(&c, &p);
-	if (c.only & TB_ONLY_MSG)
-		bench_msg(&c, &p);
+	/* Ring and socket one after the other per figure, so the two rows read side by side. */
+	for (int t = 0; t < TB_TRANSPORTS; t++) {
+		c.channel = transports[t];
+		if (c.only & TB_ONLY_NULL)
+			bench_null(&c, &p, t);
+	}
+	for (int t = 0; t < TB_TRANSPORTS; t++) {
+		c.channel = transports[t];
+		if (c.only & TB_ONLY_RPC)
+			bench_rpc(&c, &p, t);
+	}
+	for (int t = 0; t < TB_TRANSPORTS; t++) {
+		c.channel = transports[t];
+		if (c.only & TB_ONLY_MSG)
+			bench_msg(&c, &p, t);
+	}
+	for (int t = 0; t < TB_TRANSPORTS; t++) {
+		c.channel = transports[t];
+		if (c.only & TB_ONLY_IDLE)
+			bench_idle(&c, &p, t);
+	}
 	if (c.only & TB_ONLY_SHM)
 		bench_shm(&c, &p);
 	if (c.only & TB_ONLY_STARTUP)

@@ -16,6 +16,15 @@
 #define BENCH_MSG_TX_SERVICE "tockbench.msg.tx"
 #define BENCH_MSG_RX_SERVICE "tockbench.msg.rx"
 
+/* The runner's frame counter (one per Tock syscall of this process), exported by tock-proc. */
+extern uint32_t tock_proc_trap_seq __attribute__((weak));
+
+/* Tock syscalls (traps) this process has made so far: tockbench reports traps per operation. */
+static inline uint32_t bench_traps(void)
+{
+	return &tock_proc_trap_seq ? tock_proc_trap_seq : 0;
+}
+
 /* CLOCK_MONOTONIC is a vDSO call inside the sandbox, and shared by every process on the host. */
 static inline uint64_t bench_now_ns(void)
 {

@@ -24,11 +24,14 @@ int main(void)
 	if (null_loop(iters < 100 ? iters : 100) != 0) /* warm-up: fault in the code path */
 		return bench_fail("command", RETURNCODE_FAIL);
 	for (unsigned rep = 0; rep < reps; rep++) {
-		uint64_t t0 = bench_now_ns();
+		uint32_t traps0 = bench_traps();
+		uint64_t t0 = bench_now_ns(), ns;
 
 		if (null_loop(iters) != 0)
 			return bench_fail("command", RETURNCODE_FAIL);
-		printf("BENCH null rep=%u iters=%u ns=%llu\n", rep, iters, (unsigned long long)(bench_now_ns() - t0));
+		ns = bench_now_ns() - t0;
+		printf("BENCH null rep=%u iters=%u ns=%llu traps=%u\n", rep, iters, (unsigned long long)ns,
+		       (unsigned)(bench_traps() - traps0));
 	}
 	return 0;
 }
