@@ -86,9 +86,12 @@ returncode_t libtock_ipc_relay_message_send(uint64_t receiver, const uint8_t* ms
 
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	ret = libtock_ipc_relay_message_command_send(receiver);
-	libtock_ipc_relay_message_set_readonly_allow_message(NULL, 0);
-	return ret;
+	/*
+	 * The message stays allowed: the capsule reads RO 0 only inside the send command, and every
+	 * send allows its own message first, so a sender that reuses one buffer makes one trap per
+	 * message (re-allowing what the kernel holds is free, allow_cache.h).
+	 */
+	return libtock_ipc_relay_message_command_send(receiver);
 }
 
 void libtock_ipc_relay_message_iter_init(libtock_ipc_relay_message_iter_t* it, const uint8_t* payload, uint32_t len)

@@ -11,6 +11,7 @@
 static uint8_t slice_a[SLICE_SIZE];
 static uint8_t slice_b[SLICE_SIZE];
 static uint64_t allowlist[1];
+static uint32_t room_bell; /* the 4-byte message that tells bmsg_tx a swap made room */
 
 struct rx_state {
 	uint64_t t_prev; /* end of the previous rep (the sender's start for rep 0) */
@@ -79,6 +80,9 @@ static returncode_t receive_all(streaming_process_slice_state_t* slice)
 			return ret;
 		st.swaps++;
 		st.overflows += exceeded;
+		/* Room again: ring the sender's bell (a full bell slice means it has one pending anyway). */
+		room_bell = st.swaps;
+		(void)libtocksync_ipc_relay_message_send(allowlist[0], (const uint8_t*)&room_bell, sizeof(room_bell));
 		libtock_ipc_relay_message_iter_init(&it, payload, len);
 		while (libtock_ipc_relay_message_iter_next(&it, &sender, &data, &data_len))
 			on_message(&st, data, data_len);

@@ -1,4 +1,4 @@
-/* bmsg_tx: floods bmsg_rx with 64-byte Relay Messages, REPS x MSGS, retrying each one the receiver had no room for. */
+/* bmsg_tx: floods bmsg_rx with 64-byte Relay Messages, REPS x MSGS; a refused one waits for room and is sent again. */
 #include <string.h>
 
 #include <libtock-sync/ipc/ipc_registry_string_name.h>
@@ -8,6 +8,7 @@
 
 static struct bench_msg msg;
 static unsigned long long full_retries;
+static struct bench_bell room; /* bmsg_rx rings it after every swap: there is room again */
 
 /* Wait until the receiver has registered (it registers only after enabling reception). */
 static returncode_t find_receiver(uint64_t* id)
@@ -24,7 +25,23 @@ static returncode_t find_receiver(uint64_t* id)
 	}
 }
 
-/* A full slice drops the message (ESIZE / EBUSY): send it again until the receiver has swapped. */
+/*
+ * Flow control. tockhost runs one app at a time, so the receiver can swap only while the sender
+ * waits: on a full slice the sender sleeps until the receiver's room bell rings, instead of
+ * retrying until its timeslice ends. A bell that rang before this wait (for an earlier swap) only
+ * earns one more try.
+ */
+static void wait_for_room(void)
+{
+	uint32_t offset;
+
+	memcpy(&offset, room.slice + 4, sizeof(offset));
+	if (offset == 0)
+		yield_wait_for(DRIVER_NUM_IPC_RELAY_MESSAGE, 0);
+	memset(room.slice, 0, 8); /* consumed: whatever rang, try again */
+}
+
+/* A full slice drops the message (ESIZE / EBUSY): wait for room and send it again. */
 static returncode_t send_reliably(uint64_t receiver)
 {
 	for (;;) {
@@ -33,6 +50,7 @@ static returncode_t send_reliably(uint64_t receiver)
 		if (ret != RETURNCODE_ESIZE && ret != RETURNCODE_EBUSY)
 			return ret;
 		full_retries++;
+		wait_for_room();
 	}
 }
 
@@ -75,6 +93,9 @@ int main(void)
 	ret = find_receiver(&receiver);
 	if (ret != RETURNCODE_SUCCESS)
 		return bench_fail("discover", ret);
+	ret = bench_bell_init(&room, receiver);
+	if (ret != RETURNCODE_SUCCESS)
+		return bench_fail("room_bell", ret);
 	ret = flood(receiver, reps, msgs);
 	return ret == RETURNCODE_SUCCESS ? 0 : bench_fail("send", ret);
 }
