@@ -113,6 +113,9 @@ static int choose_trap_channel(struct hk_linux *lx)
 	lx->chan_ops = ring_ok ? &lx_channel_ring : &lx_channel_socketpair;
 	/* Spinning only pays while a second core runs the app meanwhile (cores.c). */
 	lx->spin_max_ns = ring_ok && lx_cores_split(lx) == 0 ? LX_SPIN_MAX_NS : 0;
+	/* Hand-offs between apps need both: a ring, and the apps together on their own cores. */
+	if (lx->spin_max_ns)
+		(void)lx_wake_page_create(lx); /* without it the supervisor wakes every app itself */
 	lx->spin_ns = lx->spin_max_ns;
 	return 0;
 }
@@ -136,6 +139,7 @@ int hk_linux_new(const struct hk_linux_config *cfg, struct hk_linux **ret)
 	if (!lx->cfg.timeslice_ms)
 		lx->cfg.timeslice_ms = 10;
 	lx->signal_fd = -1;
+	lx->wake_fd = -1;
 	lx->signal_op.kind = LX_OP_SIGNAL;
 	lx->stdin_op.kind = LX_OP_STDIN;
 	r = io_uring_queue_init(256, &lx->ring, 0);
@@ -177,6 +181,7 @@ void hk_linux_free(struct hk_linux *lx)
 		free(lx->apps[i]);
 	}
 	free(lx->apps);
+	lx_wake_page_free(lx);
 	if (lx->signal_fd >= 0) {
 		close(lx->signal_fd);
 		sigemptyset(&mask);

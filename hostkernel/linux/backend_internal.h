@@ -124,6 +124,11 @@ struct hk_linux {
 	uint64_t spin_ns;       /* the current budget, adapted to how often spinning pays off */
 	bool cores_split;       /* cores.c: the supervisor on one core, apps on app_cores */
 	cpu_set_t app_cores;
+	int wake_fd;            /* wake_page.c: the run's wake page (fd 7 of every ring runner), or -1 */
+	uint32_t *wake_words;
+	bool wake_claimed[1024]; /* TOCK_RING_WAKE_WORDS; word 0 is never handed out */
+	struct lx_conn *wake_owed; /* woken only by the parking app's hand-off so far (trap.c, event_loop.c) */
+	uint64_t wake_owed_deadline_ns; /* then the supervisor wakes it itself */
 
 	bool stop_requested;
 	bool panicked;
@@ -141,6 +146,11 @@ int lx_conn_waitid(struct lx_conn *c, siginfo_t *si, int options); /* P_PIDFD, o
 /* cores.c: keep the spinning supervisor and the running app on different cores */
 int lx_cores_split(struct hk_linux *lx); /* 0, or -errno / -ENODEV (fewer than two usable cores: no split) */
 void lx_cores_place_app(struct hk_linux *lx, pid_t pid);
+
+/* wake_page.c */
+int lx_wake_page_create(struct hk_linux *lx);
+void lx_wake_page_free(struct hk_linux *lx);
+void lx_wake_attach(struct hk_linux *lx, struct lx_channel *ch); /* after create, before fork */
 
 /* event_loop.c */
 void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c);

@@ -305,10 +305,35 @@ static uint64_t wait_budget(struct hk_linux *lx, uint64_t now)
 	return wake > now ? wake - now : 0;
 }
 
+/*
+ * An app left for its parker to wake (trap.c) that has not sent a frame yet: give the hand-off
+ * LX_HANDOFF_GRACE_NS, then wake it ourselves. Returns the sleep budget, shortened to the grace.
+ */
+#define LX_HANDOFF_GRACE_NS 200000ull
+
+static uint64_t owed_wake_budget(struct hk_linux *lx, uint64_t budget)
+{
+	struct lx_conn *c = lx->wake_owed;
+	uint64_t now;
+
+	if (!c)
+		return budget;
+	if (!c->chan.wake_owed) { /* it woke and trapped: the hand-off worked */
+		lx->wake_owed = NULL;
+		return budget;
+	}
+	now = lx_mono_ns();
+	if (now >= lx->wake_owed_deadline_ns) {
+		lx_channel_pay_wake(&c->chan);
+		lx->wake_owed = NULL;
+		return budget;
+	}
+	return budget < lx->wake_owed_deadline_ns - now ? budget : lx->wake_owed_deadline_ns - now;
+}
+
 static void wait_events(struct hk_linux *lx, uint64_t budget)
 {
-	struct __kernel_timespec ts = { .tv_sec = (long long)(budget / 1000000000ull),
-		                        .tv_nsec = (long long)(budget % 1000000000ull) };
+	struct __kernel_timespec ts;
 	struct io_uring_cqe *cqe;
 	int r;
 
@@ -316,6 +341,9 @@ static void wait_events(struct hk_linux *lx, uint64_t budget)
 		lx_control_flush(lx); /* trace events and replies queued during this turn */
 	if (spin_for_running(lx))
 		return;
+	budget = owed_wake_budget(lx, budget);
+	ts = (struct __kernel_timespec){ .tv_sec = (long long)(budget / 1000000000ull),
+		                         .tv_nsec = (long long)(budget % 1000000000ull) };
 	r = io_uring_submit_and_wait_timeout(&lx->ring, &cqe, 1, budget == UINT64_MAX ? NULL : &ts, NULL);
 	if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
 		lx_report(lx, "io_uring wait failed: %s", strerror(-r));

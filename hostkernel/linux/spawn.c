@@ -85,6 +85,7 @@ struct child_args {
 	const char *path;
 	char *argv[7];
 	int trap_fd, flash_fd, ram_fd, ring_fd, devnull; /* ring_fd -1: the socketpair transport */
+	int wake_fd;                                     /* the run's wake page, or -1 */
 	pid_t parent;
 };
 
@@ -102,7 +103,7 @@ static void child_fail(const char *what, const char *path)
 static __attribute__((noreturn)) void child_exec(const struct child_args *a)
 {
 	sigset_t none;
-	int s, f, r, n, g = -1;
+	int s, f, r, n, g = -1, w = -1, first_closed;
 
 	/* Move the sources above the fixed numbers first, so no dup2 overwrites another source. */
 	s = fcntl(a->trap_fd, F_DUPFD_CLOEXEC, 10);
@@ -111,13 +112,16 @@ static __attribute__((noreturn)) void child_exec(const struct child_args *a)
 	n = fcntl(a->devnull, F_DUPFD_CLOEXEC, 10);
 	if (a->ring_fd >= 0)
 		g = fcntl(a->ring_fd, F_DUPFD_CLOEXEC, 10);
-	if (s < 0 || f < 0 || r < 0 || n < 0 || (a->ring_fd >= 0 && g < 0))
+	if (a->ring_fd >= 0 && a->wake_fd >= 0)
+		w = fcntl(a->wake_fd, F_DUPFD_CLOEXEC, 10);
+	if (s < 0 || f < 0 || r < 0 || n < 0 || (a->ring_fd >= 0 && g < 0) || (a->ring_fd >= 0 && a->wake_fd >= 0 && w < 0))
 		child_fail("dup", a->path);
 	if (dup2(n, 0) < 0 || dup2(2, 1) < 0 || dup2(s, TOCK_TRAP_FD) < 0 || dup2(f, 4) < 0 || dup2(r, 5) < 0 ||
-	    (g >= 0 && dup2(g, TOCK_RING_FD) < 0))
+	    (g >= 0 && dup2(g, TOCK_RING_FD) < 0) || (w >= 0 && dup2(w, TOCK_RING_WAKE_FD) < 0))
 		child_fail("dup2", a->path);
-	if (syscall(SYS_close_range, g >= 0 ? 7u : 6u, ~0u, 0u) < 0)
-		for (int fd = g >= 0 ? 7 : 6; fd < 1024; fd++)
+	first_closed = w >= 0 ? TOCK_RING_WAKE_FD + 1 : g >= 0 ? TOCK_RING_FD + 1 : 6;
+	if (syscall(SYS_close_range, (unsigned)first_closed, ~0u, 0u) < 0)
+		for (int fd = first_closed; fd < 1024; fd++)
 			close(fd);
 	/* The supervisor blocks SIGINT/SIGTERM and ignores SIGPIPE; both would survive exec. */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -199,6 +203,8 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	}
 	a.ring_fd = c->chan.ring_fd;
 	lx_channel_hint_spin(&c->chan, lx->spin_max_ns > 0);
+	lx_wake_attach(lx, &c->chan);
+	a.wake_fd = c->chan.wake_word ? lx->wake_fd : -1;
 	a.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (a.devnull < 0) {
 		r = -errno;
@@ -347,6 +353,8 @@ void lx_conn_kill(struct hk_linux *lx, struct lx_conn *c)
 		lx->running = NULL;
 	if (lx->park_pending == c)
 		lx->park_pending = NULL;
+	if (lx->wake_owed == c)
+		lx->wake_owed = NULL;
 	if (app) {
 		lx_console_flush(lx, app);
 		app->conn = NULL;

@@ -82,8 +82,34 @@ static bool any_starting(const struct hk_linux *lx)
 	return false;
 }
 
+/*
+ * Dispatch the next app. While another app is parking on the app cores (lx->park_pending), a
+ * sleeping next app is not woken by the send but left owed (*ret_owed): the parker wakes it.
+ */
+static void dispatch_next(struct hk_linux *lx, struct hk_process *p, const struct hk_resume *res,
+                          struct lx_conn **ret_owed)
+{
+	struct lx_app *app = hk_process_backend(p);
+	struct lx_conn *next = app ? app->conn : NULL, *parker = lx->park_pending;
+	bool defer = next && parker && next != parker && parker->state == LX_PARKED && next->chan.wake_word &&
+	             parker->chan.wake_word && lx->cores_split;
+
+	if (!defer) {
+		lx_dispatch(lx, p, res);
+		return;
+	}
+	next->refs++; /* the dispatch may kill it */
+	next->chan.defer_wake = true;
+	lx_dispatch(lx, p, res);
+	next->chan.defer_wake = false;
+	if (next->state != LX_DEAD && next->chan.wake_owed)
+		*ret_owed = next;
+	lx_conn_unref(lx, next);
+}
+
 void lx_schedule(struct hk_linux *lx)
 {
+	struct lx_conn *owed = NULL;
 	struct hk_resume res;
 	struct hk_process *p;
 
@@ -95,17 +121,27 @@ void lx_schedule(struct hk_linux *lx)
 		p = hk_schedule_next(lx->k, &res);
 		if (!p)
 			break;
-		lx_dispatch(lx, p, &res);
+		dispatch_next(lx, p, &res, &owed);
 	}
 	/*
-	 * Only now tell the app that blocked to stop spinning and sleep: the next app was woken while
-	 * its core was still busy with the spinner, so that core never halts in between (waking a
-	 * halted core costs far more than the hand-over itself, above all in a VM).
+	 * Only now tell the app that blocked to stop spinning and sleep, waking the next app on its way
+	 * if that one sleeps: the wake-up then comes from the app core itself, and that core never
+	 * halts in between (waking a halted core, or any core from another, costs far more than the
+	 * hand-over, above all in a VM). A parker that does not hand off only delays the next app
+	 * until the supervisor pays the wake-up itself (event_loop.c).
 	 */
 	if (lx->park_pending) {
-		if (lx->park_pending->state == LX_PARKED)
-			lx_channel_hint_blocked(&lx->park_pending->chan, lx->park_pending->seq);
+		struct lx_conn *parker = lx->park_pending;
+
 		lx->park_pending = NULL;
+		if (parker->state == LX_PARKED)
+			lx_channel_hint_blocked(&parker->chan, parker->seq, owed ? &owed->chan : NULL);
+		else if (owed)
+			lx_channel_pay_wake(&owed->chan);
+	}
+	if (owed && owed->chan.wake_owed) {
+		lx->wake_owed = owed;
+		lx->wake_owed_deadline_ns = lx_mono_ns() + 200000ull; /* LX_HANDOFF_GRACE_NS, event_loop.c */
 	}
 }
 

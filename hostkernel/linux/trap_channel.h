@@ -28,6 +28,12 @@ struct lx_channel {
 	unsigned idle_wakes;                    /* wake-ups in a row that brought no frame */
 	void *armed_buf;                        /* where the armed receive puts its frame */
 	size_t armed_len;
+	/* the wake page (wake_page.c): our word, its index, the claim to give back on close */
+	uint32_t *wake_word;
+	uint32_t wake_index;
+	bool *wake_claim;
+	bool defer_wake; /* set by the caller around a send: owe a sleeping app its wake-up, don't make it */
+	bool wake_owed;  /* a send left the app asleep; hint_blocked hands it off, pay_wake pays it */
 };
 
 /*
@@ -93,9 +99,12 @@ struct lx_channel_ops {
 
 	/*
 	 * Optional: the syscall `seq` blocked (its answer waits for the scheduler), so an app that
-	 * spins for it should sleep at once. And whether the app may spin at all (a core is free).
+	 * spins for it should sleep at once, waking `wake_next` (owed a wake-up, may be NULL) on its
+	 * way. And whether the app may spin at all (a core is free).
 	 */
-	void (*hint_blocked)(struct lx_channel *ch, uint32_t seq);
+	void (*hint_blocked)(struct lx_channel *ch, uint32_t seq, struct lx_channel *wake_next);
+	/* Optional: make the wake-up a deferred send left owed (no-op when none is). */
+	void (*pay_wake)(struct lx_channel *ch);
 	void (*hint_spin)(struct lx_channel *ch, bool allowed);
 
 
@@ -173,10 +182,16 @@ static inline void lx_channel_set_wakeup(struct lx_channel *ch, bool wanted)
 		ch->ops->set_wakeup(ch, wanted);
 }
 
-static inline void lx_channel_hint_blocked(struct lx_channel *ch, uint32_t seq)
+static inline void lx_channel_hint_blocked(struct lx_channel *ch, uint32_t seq, struct lx_channel *wake_next)
 {
 	if (ch->ops->hint_blocked)
-		ch->ops->hint_blocked(ch, seq);
+		ch->ops->hint_blocked(ch, seq, wake_next);
+}
+
+static inline void lx_channel_pay_wake(struct lx_channel *ch)
+{
+	if (ch->ops->pay_wake)
+		ch->ops->pay_wake(ch);
 }
 
 static inline void lx_channel_hint_spin(struct lx_channel *ch, bool allowed)

@@ -85,6 +85,7 @@ static int take(struct lx_channel *ch, void *buf, size_t len)
 		return -EPROTO;
 	ch->taken++;
 	ch->idle_wakes = 0;
+	ch->wake_owed = false; /* it is awake: it sent a frame */
 	__atomic_store_n(&ch->sup->a2s_taken, ch->taken, __ATOMIC_RELEASE);
 	memcpy(buf, &copy.frame, len < sizeof(copy.frame) ? len : sizeof(copy.frame));
 	return (int)sizeof(copy.frame);
@@ -170,15 +171,37 @@ static int ring_send(struct lx_channel *ch, const struct tock_trap_frame *f, int
 	ch->sent++;
 	__atomic_store_n(&ch->sup->s2a_head, ch->sent, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&ch->app->app_sleeping, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&ch->app->app_sleeping, __ATOMIC_RELAXED))
+		return 0;
+	if (!ch->wake_word) {
 		syscall(SYS_futex, &ch->sup->s2a_head, FUTEX_WAKE, 1, NULL, NULL, 0);
+		return 0;
+	}
+	/* It sleeps on its wake-page word, which it read before its last look at our head. */
+	__atomic_add_fetch(ch->wake_word, 1, __ATOMIC_SEQ_CST);
+	if (ch->defer_wake)
+		ch->wake_owed = true;
+	else
+		syscall(SYS_futex, ch->wake_word, FUTEX_WAKE, 1, NULL, NULL, 0);
 	return 0;
 }
 
-static void ring_hint_blocked(struct lx_channel *ch, uint32_t seq)
+static void ring_pay_wake(struct lx_channel *ch)
 {
-	if (ch->sup)
-		__atomic_store_n(&ch->sup->park_seq, seq, __ATOMIC_RELAXED);
+	if (ch->wake_owed && ch->wake_word)
+		syscall(SYS_futex, ch->wake_word, FUTEX_WAKE, 1, NULL, NULL, 0);
+	ch->wake_owed = false;
+}
+
+static void ring_hint_blocked(struct lx_channel *ch, uint32_t seq, struct lx_channel *wake_next)
+{
+	uint32_t next = wake_next && wake_next->wake_owed ? wake_next->wake_index : 0;
+
+	if (!ch->sup)
+		return;
+	/* handoff first: the app reads it only after it has seen park_seq (acquire). */
+	__atomic_store_n(&ch->sup->handoff, next, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->sup->park_seq, seq, __ATOMIC_RELEASE);
 }
 
 static void ring_hint_spin(struct lx_channel *ch, bool allowed)
@@ -196,6 +219,11 @@ static void ring_close(struct lx_channel *ch)
 		close(ch->ring_fd);
 	if (ch->app)
 		munmap((void *)ch->app, TOCK_RING_SIZE);
+	if (ch->wake_claim)
+		*ch->wake_claim = false; /* the process is reaped: nobody sleeps on that word any more */
+	ch->wake_claim = NULL;
+	ch->wake_word = NULL;
+	ch->wake_owed = false;
 	ch->fd = ch->ring_fd = -1;
 	ch->app = NULL;
 	ch->sup = NULL;
@@ -211,6 +239,7 @@ const struct lx_channel_ops lx_channel_ring = {
 	.set_wakeup = ring_set_wakeup,
 	.hint_blocked = ring_hint_blocked,
 	.hint_spin = ring_hint_spin,
+	.pay_wake = ring_pay_wake,
 	.peer_open = ring_peer_open,
 	.send = ring_send,
 	.close = ring_close,

@@ -39,6 +39,19 @@
 #define TOCK_RING_SIZE (2u * TOCK_RING_PAGE)
 #define TOCK_RING_SLOTS 16u
 
+/*
+ * The wake page (optional, fd 7 with "ring"): one page shared by every app process of a run,
+ * read-only in all of them, one futex word per app process (index 1..TOCK_RING_WAKE_WORDS-1; the
+ * supervisor assigns it in wake_index and alone writes the words). An app with a word sleeps on
+ * it instead of on s2a_head, and any app may FUTEX_WAKE any word: that is how a blocked app hands
+ * its core straight to the next one (`handoff`) with a wake-up local to that core, instead of the
+ * supervisor waking it from another core. A wake-up is never trusted: a woken app looks at its
+ * own ring and sleeps again, so a stray wake from another app costs the sleeper one look.
+ */
+#define TOCK_RING_WAKE_FD 7
+#define TOCK_RING_WAKE_ADDR (TOCK_RING_ADDR + TOCK_RING_SIZE)
+#define TOCK_RING_WAKE_WORDS 1024u
+
 struct tock_ring_slot {
 	uint32_t seq;      /* head + 1 of the publish that filled it */
 	uint32_t reserved; /* 0 */
@@ -63,7 +76,9 @@ struct tock_ring_sup_page {
 	uint32_t a2s_taken;     /* frames the supervisor has consumed */
 	uint32_t park_seq;      /* seq of the syscall that blocked: its answer is far, sleep at once */
 	uint32_t spin_allowed;  /* 1: a core is free for the app to spin on while it waits */
-	uint32_t pad[11];
+	uint32_t wake_index;    /* our word in the wake page (sleep on it), or 0: sleep on s2a_head */
+	uint32_t handoff;       /* with park_seq: FUTEX_WAKE this word of the wake page on the way to sleep (0: none) */
+	uint32_t pad[9];
 	struct tock_ring_slot s2a[TOCK_RING_SLOTS];
 };
 

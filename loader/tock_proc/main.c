@@ -11,6 +11,7 @@
  *   fd 5  RAM memfd of size ram_size, zero-filled.
  *   fd 6  with "ring" only: the ring memfd (include/tock/trap_ring.h). Frames then travel in it
  *         and the socket carries only SHARE_MAP fds; "socket" (the default) uses the socket alone.
+ *   fd 7  with "ring", optional: the run's wake page (read-only; trap_ring.h says what it is for).
  *   stdin /dev/null; stdout/stderr: the supervisor's stderr (the runner's own pre-sandbox errors only).
  *
  * The supervisor computes the same layout with ldr_layout_compute() from the same TBF and maps both
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
 	app_argv[0] = argv[4];
 	if (check_fds(ring ? TOCK_RING_FD : RAM_FD) < 0)
 		return 2;
-	if (ring && (r = ldr_ring_map(TOCK_RING_FD)) < 0) {
+	if (ring && (r = ldr_ring_map(TOCK_RING_FD, fcntl(TOCK_RING_WAKE_FD, F_GETFD) >= 0 ? TOCK_RING_WAKE_FD : -1)) < 0) {
 		fprintf(stderr, "tock-proc: %s: cannot map the trap ring: %s\n", argv[4], strerror(-r));
 		return 2;
 	}

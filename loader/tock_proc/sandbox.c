@@ -18,7 +18,7 @@
 
 #include "loader/tock_proc/elf_app.h"
 #include "loader/tock_proc/trap.h"
-#include "tock/trap_ring.h"
+#include "loader/tock_proc/trap_ring.h"
 
 #define ALT_STACK_SIZE (64 * 1024)
 #define NOFILE_LIMIT 4 /* fds 0..3: only the trap socket (3) stays open */
@@ -114,6 +114,8 @@ static int add_ring_rules(void)
 	const uint64_t base = TOCK_RING_ADDR;
 	const uint64_t app_head = base + offsetof(struct tock_ring_app_page, a2s_head);
 	const uint64_t sup_head = base + TOCK_RING_PAGE + offsetof(struct tock_ring_sup_page, s2a_head);
+
+	const uint32_t *own_word = ldr_ring_wake_word();
 	int r;
 
 	r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2, SCMP_A0_64(SCMP_CMP_EQ, app_head),
@@ -121,6 +123,16 @@ static int add_ring_rules(void)
 	if (r == 0)
 		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3, SCMP_A0_64(SCMP_CMP_EQ, sup_head),
 		                     SCMP_A1_64(SCMP_CMP_EQ, FUTEX_WAIT), SCMP_A3_64(SCMP_CMP_EQ, 0));
+	if (r == 0 && own_word) {
+		/* The wake page: wait on our own word only; wake any word of the page (a hand-off). */
+		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3,
+		                     SCMP_A0_64(SCMP_CMP_EQ, (uint64_t)(uintptr_t)own_word),
+		                     SCMP_A1_64(SCMP_CMP_EQ, FUTEX_WAIT), SCMP_A3_64(SCMP_CMP_EQ, 0));
+		if (r == 0)
+			r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2,
+			                     SCMP_A0_64(SCMP_CMP_MASKED_EQ, ~(uint64_t)(TOCK_RING_PAGE - 1), TOCK_RING_WAKE_ADDR),
+			                     SCMP_A1_64(SCMP_CMP_EQ, FUTEX_WAKE));
+	}
 	return r;
 }
 

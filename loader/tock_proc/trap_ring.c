@@ -11,12 +11,14 @@
 
 static struct tock_ring_app_page *app_page;      /* ours to write */
 static const struct tock_ring_sup_page *sup_page; /* read-only here */
+static const uint32_t *wake_words;                /* the run's wake page (read-only), or NULL */
+static const uint32_t *my_wake_word;              /* ours in it, or NULL: sleep on s2a_head */
 static uint32_t sent, taken;                      /* our own counts: never read back from shared memory */
 
 /* How long a waiting app spins before it sleeps, in TSC cycles (~20 us at 2.5 GHz). */
 #define SPIN_CYCLES 50000ull
 
-int ldr_ring_map(int fd)
+int ldr_ring_map(int fd, int wake_fd)
 {
 	uint8_t *base = (uint8_t *)(uintptr_t)TOCK_RING_ADDR;
 	void *a, *s;
@@ -35,7 +37,23 @@ int ldr_ring_map(int fd)
 	close(fd);
 	app_page = a;
 	sup_page = s;
+	if (wake_fd >= 0) {
+		void *w = mmap((void *)(uintptr_t)TOCK_RING_WAKE_ADDR, TOCK_RING_PAGE, PROT_READ,
+		               MAP_SHARED | MAP_FIXED_NOREPLACE, wake_fd, 0);
+
+		if (w == MAP_FAILED)
+			return -errno;
+		close(wake_fd);
+		wake_words = w;
+		if (sup_page->wake_index > 0 && sup_page->wake_index < TOCK_RING_WAKE_WORDS)
+			my_wake_word = &wake_words[sup_page->wake_index];
+	}
 	return 0;
+}
+
+const uint32_t *ldr_ring_wake_word(void)
+{
+	return my_wake_word;
 }
 
 bool ldr_ring_active(void)
@@ -99,15 +117,42 @@ static bool spin(uint32_t awaiting)
 	return ready();
 }
 
+/* Parked (the answer is far): hand the core to the app the supervisor named, with a wake-up local to this core. */
+static void hand_off(void)
+{
+	uint32_t next = __atomic_load_n(&sup_page->handoff, __ATOMIC_ACQUIRE);
+
+	if (wake_words && next > 0 && next < TOCK_RING_WAKE_WORDS)
+		futex(&wake_words[next], FUTEX_WAKE, 1);
+}
+
 int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting)
 {
+	bool spun = false, handed_off = false;
+
 	for (;;) {
-		if (ready() || (__atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED) && spin(awaiting)))
+		const uint32_t *word = my_wake_word ? my_wake_word : &sup_page->s2a_head;
+		uint32_t expect;
+
+		if (ready())
 			return take(ret_frame);
+		/* Spin once per wait: a wake-up that brought nothing (a stray one) goes straight back to sleep. */
+		if (!spun && __atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED)) {
+			spun = true;
+			if (spin(awaiting))
+				return take(ret_frame);
+		}
+		spun = true;
+		if (!handed_off && __atomic_load_n(&sup_page->park_seq, __ATOMIC_ACQUIRE) == awaiting) {
+			handed_off = true;
+			hand_off();
+		}
+		/* The supervisor bumps our word after publishing and seeing our flag, so read it first. */
+		expect = my_wake_word ? __atomic_load_n(my_wake_word, __ATOMIC_ACQUIRE) : taken;
 		__atomic_store_n(&app_page->app_sleeping, 1, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (!ready())
-			futex(&sup_page->s2a_head, FUTEX_WAIT, taken); /* EAGAIN (it moved) and EINTR: look again */
+			futex(word, FUTEX_WAIT, expect); /* EAGAIN (it moved) and EINTR: look again */
 		__atomic_store_n(&app_page->app_sleeping, 0, __ATOMIC_RELAXED);
 	}
 }

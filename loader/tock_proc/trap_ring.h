@@ -7,8 +7,14 @@
 
 #include "tock/trap_ring.h"
 
-/* Map the ring memfd at TOCK_RING_ADDR (page 0 RW, page 1 RO) and close the fd. 0 or -errno. */
-int ldr_ring_map(int fd);
+/*
+ * Map the ring memfd at TOCK_RING_ADDR (page 0 RW, page 1 RO) and, when wake_fd >= 0, the wake
+ * page read-only at TOCK_RING_WAKE_ADDR; close both fds. 0 or -errno.
+ */
+int ldr_ring_map(int fd, int wake_fd);
+
+/* Our word in the wake page (what we futex-wait on), or NULL when we sleep on the ring's head. */
+const uint32_t *ldr_ring_wake_word(void);
 
 /* Has ldr_ring_map succeeded (frames travel on the ring, not the socket)? */
 bool ldr_ring_active(void);
