@@ -87,6 +87,21 @@ int main(int argc, char **argv)
 			     __atomic_load_n(&sup_page->a2s_taken, __ATOMIC_SEQ_CST) != app_page->a2s_head; spins++)
 				__asm__ volatile("pause");
 		}
+	} else if (!strcmp(name, "ring_wake_others")) {
+		/* Wake every app's word of the wake page, over and over: allowed, and it must harm nobody. */
+		const uint32_t *words = (const uint32_t *)(uintptr_t)TOCK_RING_WAKE_ADDR;
+
+		printf("ring_wake_others: my word is %u\n", (unsigned)sup_page->wake_index);
+		fflush(stdout);
+		for (;;)
+			for (unsigned i = 0; i < TOCK_RING_WAKE_WORDS; i++)
+				syscall(SYS_futex, &words[i], FUTEX_WAKE, 1, NULL, NULL, 0);
+	} else if (!strcmp(name, "ring_wait_other_word")) {
+		/* Waiting is allowed on our own word only: another app's word must be refused. */
+		const uint32_t *words = (const uint32_t *)(uintptr_t)TOCK_RING_WAKE_ADDR;
+		uint32_t other = sup_page->wake_index == 1 ? 2 : 1;
+
+		syscall(SYS_futex, &words[other], FUTEX_WAIT, words[other], NULL, NULL, 0);
 	} else if (!strcmp(name, "ring_hammer")) {
 		/* Wake the supervisor over and over without ever publishing a frame. */
 		for (;;)
