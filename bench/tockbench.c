@@ -452,6 +452,17 @@ static void bench_idle(struct tb_ctx *c, const struct tb_paths *p, int t)
 	tb_result_extra(r, "cpu_ms_over_5s", long_cpu > short_cpu ? (long_cpu - short_cpu) / 1e6 : 0);
 }
 
+/* The figures measured on each trap channel, in table order. */
+static const struct {
+	unsigned bit;
+	void (*run)(struct tb_ctx *c, const struct tb_paths *p, int transport);
+} trap_figures[] = {
+	{TB_ONLY_NULL, bench_null},
+	{TB_ONLY_RPC, bench_rpc},
+	{TB_ONLY_MSG, bench_msg},
+	{TB_ONLY_IDLE, bench_idle},
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -618,26 +629,11 @@ int main(int argc, char **argv)
 	if (check_paths(&c, &p) < 0)
 		return 2;
 	/* Ring and socket one after the other per figure, so the two rows read side by side. */
-	for (int t = 0; t < TB_TRANSPORTS; t++) {
-		c.channel = transports[t];
-		if (c.only & TB_ONLY_NULL)
-			bench_null(&c, &p, t);
-	}
-	for (int t = 0; t < TB_TRANSPORTS; t++) {
-		c.channel = transports[t];
-		if (c.only & TB_ONLY_RPC)
-			bench_rpc(&c, &p, t);
-	}
-	for (int t = 0; t < TB_TRANSPORTS; t++) {
-		c.channel = transports[t];
-		if (c.only & TB_ONLY_MSG)
-			bench_msg(&c, &p, t);
-	}
-	for (int t = 0; t < TB_TRANSPORTS; t++) {
-		c.channel = transports[t];
-		if (c.only & TB_ONLY_IDLE)
-			bench_idle(&c, &p, t);
-	}
+	for (size_t f = 0; f < sizeof(trap_figures) / sizeof(trap_figures[0]); f++)
+		for (int t = 0; t < TB_TRANSPORTS && (c.only & trap_figures[f].bit); t++) {
+			c.channel = transports[t];
+			trap_figures[f].run(&c, &p, t);
+		}
 	if (c.only & TB_ONLY_SHM)
 		bench_shm(&c, &p);
 	if (c.only & TB_ONLY_STARTUP)

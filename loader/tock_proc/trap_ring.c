@@ -15,8 +15,14 @@ static const uint32_t *wake_words;                /* the run's wake page (read-o
 static const uint32_t *my_wake_word;              /* ours in it, or NULL: sleep on s2a_head */
 static uint32_t sent, taken;                      /* our own counts: never read back from shared memory */
 
-/* How long a waiting app spins before it sleeps, in TSC cycles (~20 us at 2.5 GHz). */
-#define SPIN_CYCLES 50000ull
+/*
+ * How long a waiting app spins before it sleeps, in TSC cycles: at most ~20 us at 2.5 GHz, halved
+ * after each spin that ran out (a loaded host: the supervisor did not get a core in time), down to
+ * a short probe, and full again after one that paid off.
+ */
+#define SPIN_CYCLES_MAX 50000ull
+#define SPIN_CYCLES_MIN 2000ull
+static uint64_t spin_cycles = SPIN_CYCLES_MAX;
 
 int ldr_ring_map(int fd, int wake_fd)
 {
@@ -108,13 +114,17 @@ static bool spin(uint32_t awaiting)
 	uint64_t start = __rdtsc();
 
 	while (__atomic_load_n(&sup_page->park_seq, __ATOMIC_RELAXED) != awaiting) {
-		if (ready())
+		if (ready()) {
+			spin_cycles = SPIN_CYCLES_MAX;
 			return true;
-		if (__rdtsc() - start > SPIN_CYCLES)
+		}
+		if (__rdtsc() - start > spin_cycles) {
+			spin_cycles = spin_cycles / 2 > SPIN_CYCLES_MIN ? spin_cycles / 2 : SPIN_CYCLES_MIN;
 			return false;
+		}
 		_mm_pause();
 	}
-	return ready();
+	return ready(); /* parked: the answer is far, and that says nothing about the host's load */
 }
 
 /* Parked (the answer is far): hand the core to the app the supervisor named, with a wake-up local to this core. */
