@@ -140,8 +140,7 @@ int hk_linux_new(const struct hk_linux_config *cfg, struct hk_linux **ret)
 		lx->cfg.timeslice_ms = 10;
 	lx->signal_fd = -1;
 	lx->wake_fd = -1;
-	lx->signal_op.kind = LX_OP_SIGNAL;
-	lx->stdin_op.kind = LX_OP_STDIN;
+	lx_loop_init_ops(lx);
 	r = io_uring_queue_init(256, &lx->ring, 0);
 	if (r < 0) {
 		free(lx);

@@ -18,22 +18,22 @@
 #include "loader/tbf.h"
 #include "tock/trap_frame.h"
 
-/* What an io_uring request is about; user_data points at one of these. */
-enum lx_op_kind {
-	LX_OP_RECV = 1,   /* trap channel of an incarnation */
-	LX_OP_PIDFD = 2,  /* exit of an incarnation */
-	LX_OP_SIGNAL = 3, /* signalfd read */
-	LX_OP_STDIN = 4,  /* stdin read */
-	LX_OP_CONTROL = 5, /* control socket poll (control_server.c) */
-};
-
 struct lx_conn;
 struct hk_control;
 struct lx_share_conn;
+struct lx_op;
+
+/*
+ * One kind of io_uring request in flight: the SQE's user_data points at an lx_op embedded in
+ * whatever the request is for, and its completion calls complete() with the CQE's result. The
+ * loop (event_loop.c) knows no client: each one recovers its object with lx_container_of.
+ */
+typedef void lx_op_complete(struct hk_linux *lx, struct lx_op *op, int res);
 struct lx_op {
-	enum lx_op_kind kind;
-	struct lx_conn *conn; /* RECV, PIDFD */
+	lx_op_complete *complete;
 };
+
+#define lx_container_of(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 /* Where one incarnation stands in its conversation with the supervisor. */
 enum lx_conn_state {
@@ -153,6 +153,8 @@ void lx_wake_page_free(struct hk_linux *lx);
 void lx_wake_attach(struct hk_linux *lx, struct lx_channel *ch); /* after create, before fork */
 
 /* event_loop.c */
+void lx_conn_init_ops(struct lx_conn *c);   /* the completions of an incarnation's requests */
+void lx_loop_init_ops(struct hk_linux *lx); /* the signalfd's and stdin's */
 void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c);
 uint64_t lx_mono_ns(void);
 void lx_shutdown_all(struct hk_linux *lx); /* kill and reap every app process */
@@ -164,8 +166,7 @@ void lx_preempt_if_due(struct hk_linux *lx, uint64_t now);
 void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, size_t len);
 void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c); /* its pidfd became readable */
 
-/* control_server.c: completions of its polls; send queued output before the loop sleeps */
-void lx_control_on_cqe(struct hk_linux *lx, struct lx_op *op, int res);
+/* control_server.c: send queued output before the loop sleeps */
 void lx_control_flush(struct hk_linux *lx);
 
 /* share.c: the platform's share ops, and the trap-channel side of share instructions */

@@ -17,18 +17,10 @@
  * the loop. No kernel request ever holds a pointer into our buffers, so a client can be freed as
  * soon as its polls have completed, and teardown needs no draining.
  */
-enum ctl_what { CTL_ACCEPT = 1, CTL_READ, CTL_WRITE };
-
-/* An io_uring poll of the control server: user_data points at .op (kind LX_OP_CONTROL). */
-struct ctl_op {
-	struct lx_op op;
-	enum ctl_what what;
-};
-
 struct hk_control_client {
 	struct hk_control *srv;
 	int fd;
-	struct ctl_op rd_op, wr_op;
+	struct lx_op rd_op, wr_op; /* io_uring polls (lx_op: their completions) */
 	bool rd_armed, wr_armed;
 	bool closing;               /* closed() was called; freed once no poll is armed */
 	bool end_after_flush;
@@ -48,7 +40,7 @@ struct hk_control {
 	struct hk_control_handler handler;
 	int listen_fd;
 	char *path;
-	struct ctl_op accept_op;
+	struct lx_op accept_op;
 	bool accept_armed;
 	bool dirty; /* some client has output queued: flush before the loop sleeps */
 	struct hk_control_client *clients;

@@ -27,24 +27,24 @@ static struct io_uring_sqe *sqe_get(struct hk_linux *lx)
 	return sqe;
 }
 
-static bool arm_poll(struct hk_linux *lx, int fd, struct ctl_op *op, unsigned events)
+static bool arm_poll(struct hk_linux *lx, int fd, struct lx_op *op, unsigned events)
 {
 	struct io_uring_sqe *sqe = sqe_get(lx);
 
 	if (!sqe)
 		return false;
 	io_uring_prep_poll_add(sqe, fd, events);
-	io_uring_sqe_set_data(sqe, &op->op);
+	io_uring_sqe_set_data(sqe, op);
 	return true;
 }
 
-static void cancel_poll(struct hk_linux *lx, struct ctl_op *op)
+static void cancel_poll(struct hk_linux *lx, struct lx_op *op)
 {
 	struct io_uring_sqe *sqe = sqe_get(lx);
 
 	if (!sqe)
 		return;
-	io_uring_prep_cancel(sqe, &op->op, 0);
+	io_uring_prep_cancel(sqe, op, 0);
 	io_uring_sqe_set_data(sqe, NULL);
 }
 
@@ -297,6 +297,8 @@ static bool peer_allowed(int fd)
 	return cred.uid == getuid() || cred.uid == 0;
 }
 
+static lx_op_complete on_read_polled, on_write_polled;
+
 static void add_client(struct hk_control *ctl, int fd)
 {
 	struct hk_control_client *c;
@@ -314,8 +316,8 @@ static void add_client(struct hk_control *ctl, int fd)
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	c->srv = ctl;
 	c->fd = fd;
-	c->rd_op = (struct ctl_op){ { LX_OP_CONTROL, NULL }, CTL_READ };
-	c->wr_op = (struct ctl_op){ { LX_OP_CONTROL, NULL }, CTL_WRITE };
+	c->rd_op.complete = on_read_polled;
+	c->wr_op.complete = on_write_polled;
 	c->last_progress_ns = lx_mono_ns();
 	c->next = ctl->clients;
 	ctl->clients = c;
@@ -337,33 +339,36 @@ static void on_accept(struct hk_control *ctl, int res)
 	arm_accept(ctl);
 }
 
-void lx_control_on_cqe(struct hk_linux *lx, struct lx_op *op, int res)
+/* The completions of the server's polls (its lx_ops). A handler that closes c must not free it: maybe_free does, once. */
+static void on_accept_polled(struct hk_linux *lx, struct lx_op *op, int res)
 {
-	struct ctl_op *co = (struct ctl_op *)((char *)op - offsetof(struct ctl_op, op));
-	struct hk_control_client *c;
-
-	if (!lx->control)
-		return;
-	switch (co->what) {
-	case CTL_ACCEPT:
+	(void)op;
+	if (lx->control)
 		on_accept(lx->control, res);
-		return;
-	case CTL_READ:
-		c = (struct hk_control_client *)((char *)co - offsetof(struct hk_control_client, rd_op));
-		c->busy++; /* a handler that closes c must not free it: that happens once, below */
-		on_readable(c, res);
-		c->busy--;
-		break;
-	case CTL_WRITE:
-	default:
-		c = (struct hk_control_client *)((char *)co - offsetof(struct hk_control_client, wr_op));
-		c->wr_armed = false;
-		c->busy++;
-		if (!c->closing)
-			try_send(c);
-		c->busy--;
-		break;
-	}
+}
+
+static void on_read_polled(struct hk_linux *lx, struct lx_op *op, int res)
+{
+	struct hk_control_client *c = lx_container_of(op, struct hk_control_client, rd_op);
+
+	(void)lx;
+	c->busy++;
+	on_readable(c, res);
+	c->busy--;
+	maybe_free(c);
+}
+
+static void on_write_polled(struct hk_linux *lx, struct lx_op *op, int res)
+{
+	struct hk_control_client *c = lx_container_of(op, struct hk_control_client, wr_op);
+
+	(void)lx;
+	(void)res;
+	c->wr_armed = false;
+	c->busy++;
+	if (!c->closing)
+		try_send(c);
+	c->busy--;
 	maybe_free(c);
 }
 
@@ -410,7 +415,7 @@ int hk_control_open(struct hk_linux *lx, const char *path, const struct hk_contr
 	ctl->lx = lx;
 	ctl->handler = *handler;
 	ctl->listen_fd = fd;
-	ctl->accept_op = (struct ctl_op){ { LX_OP_CONTROL, NULL }, CTL_ACCEPT };
+	ctl->accept_op.complete = on_accept_polled;
 	lx->control = ctl;
 	arm_accept(ctl);
 	*ret = ctl;

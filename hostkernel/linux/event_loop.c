@@ -187,50 +187,68 @@ static void check_children(struct hk_linux *lx)
 	}
 }
 
+static void on_recv_done(struct hk_linux *lx, struct lx_op *op, int res)
+{
+	struct lx_conn *c = lx_container_of(op, struct lx_conn, recv_op);
+
+	on_recv(lx, c, res);
+	lx_conn_unref(lx, c);
+}
+
+static void on_exit_polled(struct hk_linux *lx, struct lx_op *op, int res)
+{
+	struct lx_conn *c = lx_container_of(op, struct lx_conn, poll_op);
+
+	c->poll_armed = false;
+	if (c->state != LX_DEAD && res >= 0)
+		c->exited = true; /* handled after the batch, once any frame it sent has been read */
+	lx_conn_unref(lx, c);
+}
+
+static void on_signal_read(struct hk_linux *lx, struct lx_op *op, int res)
+{
+	(void)op;
+	lx->signal_armed = false;
+	if (res == (int)sizeof(struct signalfd_siginfo) &&
+	    ((struct signalfd_siginfo *)lx->signal_buf)->ssi_signo != SIGCHLD)
+		lx->stop_requested = true;
+	else
+		check_children(lx);
+	arm_signal(lx);
+}
+
+static void on_stdin_read(struct hk_linux *lx, struct lx_op *op, int res)
+{
+	(void)op;
+	lx->stdin_armed = false;
+	if (res > 0) {
+		lx->stdin_off = 0;
+		lx->stdin_len = (size_t)res;
+	} else if (res != -EINTR && res != -EAGAIN) {
+		if (res < 0)
+			lx_report(lx, "stdin: %s; no more input", strerror(-res));
+		lx->stdin_eof = true;
+	}
+}
+
+void lx_conn_init_ops(struct lx_conn *c)
+{
+	c->recv_op.complete = on_recv_done;
+	c->poll_op.complete = on_exit_polled;
+}
+
+void lx_loop_init_ops(struct hk_linux *lx)
+{
+	lx->signal_op.complete = on_signal_read;
+	lx->stdin_op.complete = on_stdin_read;
+}
+
 static void on_cqe(struct hk_linux *lx, struct io_uring_cqe *cqe)
 {
 	struct lx_op *op = io_uring_cqe_get_data(cqe);
-	struct lx_conn *c;
 
-	if (!op)
-		return; /* a cancel request */
-	switch (op->kind) {
-	case LX_OP_RECV:
-		c = op->conn;
-		on_recv(lx, c, cqe->res);
-		lx_conn_unref(lx, c);
-		return;
-	case LX_OP_PIDFD:
-		c = op->conn;
-		c->poll_armed = false;
-		if (c->state != LX_DEAD && cqe->res >= 0)
-			c->exited = true; /* handled after the batch, once any frame it sent has been read */
-		lx_conn_unref(lx, c);
-		return;
-	case LX_OP_SIGNAL:
-		lx->signal_armed = false;
-		if (cqe->res == (int)sizeof(struct signalfd_siginfo) &&
-		    ((struct signalfd_siginfo *)lx->signal_buf)->ssi_signo != SIGCHLD)
-			lx->stop_requested = true;
-		else
-			check_children(lx);
-		arm_signal(lx);
-		return;
-	case LX_OP_CONTROL:
-		lx_control_on_cqe(lx, op, cqe->res);
-		return;
-	case LX_OP_STDIN:
-		lx->stdin_armed = false;
-		if (cqe->res > 0) {
-			lx->stdin_off = 0;
-			lx->stdin_len = (size_t)cqe->res;
-		} else if (cqe->res != -EINTR && cqe->res != -EAGAIN) {
-			if (cqe->res < 0)
-				lx_report(lx, "stdin: %s; no more input", strerror(-cqe->res));
-			lx->stdin_eof = true;
-		}
-		return;
-	}
+	if (op) /* NULL: a cancel request's own completion */
+		op->complete(lx, op, cqe->res);
 }
 
 static void process_completions(struct hk_linux *lx)

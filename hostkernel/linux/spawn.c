@@ -271,8 +271,7 @@ int lx_conn_spawn(struct hk_linux *lx, struct lx_app *app, struct lx_conn **ret,
 		return -ENOMEM;
 	c->flash_fd = c->ram_fd = c->pidfd = -1;
 	c->chan = (struct lx_channel){ .ops = NULL, .fd = -1, .ring_fd = -1 };
-	c->recv_op = (struct lx_op){ LX_OP_RECV, c };
-	c->poll_op = (struct lx_op){ LX_OP_PIDFD, c };
+	lx_conn_init_ops(c);
 	r = make_memory(app, c, ret_why);
 	if (r >= 0)
 		r = fork_runner(lx, app, c, ret_why);
