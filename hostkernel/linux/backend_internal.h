@@ -12,6 +12,7 @@
 #include <liburing.h>
 
 #include "hostkernel/capsule.h"
+#include "hostkernel/linux/lifetime.h"
 #include "hostkernel/linux/linux_backend.h"
 #include "hostkernel/linux/trap_channel.h"
 #include "loader/app_layout.h"
@@ -60,7 +61,7 @@ struct lx_conn {
 	bool exited;      /* pidfd became readable; handled at the end of the batch */
 	bool eof;         /* the app's end of the trap channel is gone */
 	bool recv_armed, poll_armed;
-	unsigned refs;    /* outstanding io_uring requests + handlers on the stack */
+	struct lx_life life; /* held by armed io_uring requests + handlers on the stack; closing once LX_DEAD */
 	uint32_t seq;     /* of the syscall being answered */
 	uint64_t slice_start_ns;
 	bool stash_valid; /* a trap that arrived just as it was being preempted */

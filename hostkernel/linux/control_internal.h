@@ -22,10 +22,9 @@ struct hk_control_client {
 	int fd;
 	struct lx_op rd_op, wr_op; /* io_uring polls (lx_op: their completions) */
 	bool rd_armed, wr_armed;
-	bool closing;               /* closed() was called; freed once no poll is armed */
+	struct lx_life life;        /* held by each armed poll and each handler on the stack (lifetime.h) */
 	bool end_after_flush;
 	bool discarding;            /* inside an oversized request: skip to the newline */
-	unsigned busy;              /* handlers on the stack: do not free */
 	char in[CONTROL_MAX_REQUEST + 1];
 	size_t in_len;
 	char *out;

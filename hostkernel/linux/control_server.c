@@ -48,16 +48,17 @@ static void cancel_poll(struct hk_linux *lx, struct lx_op *op)
 	io_uring_sqe_set_data(sqe, NULL);
 }
 
+/* An armed poll holds the client until its completion has been handled. */
 static void arm_read(struct hk_control_client *c)
 {
-	if (!c->rd_armed && !c->closing)
-		c->rd_armed = arm_poll(c->srv->lx, c->fd, &c->rd_op, POLLIN | POLLRDHUP);
+	if (!c->rd_armed && !c->life.closing && (c->rd_armed = arm_poll(c->srv->lx, c->fd, &c->rd_op, POLLIN | POLLRDHUP)))
+		lx_life_hold(&c->life);
 }
 
 static void arm_write(struct hk_control_client *c)
 {
-	if (!c->wr_armed && !c->closing)
-		c->wr_armed = arm_poll(c->srv->lx, c->fd, &c->wr_op, POLLOUT);
+	if (!c->wr_armed && !c->life.closing && (c->wr_armed = arm_poll(c->srv->lx, c->fd, &c->wr_op, POLLOUT)))
+		lx_life_hold(&c->life);
 }
 
 static void arm_accept(struct hk_control *ctl)
@@ -70,7 +71,7 @@ static void maybe_free(struct hk_control_client *c)
 {
 	struct hk_control_client **pp;
 
-	if (!c->closing || c->rd_armed || c->wr_armed || c->busy)
+	if (!lx_life_releasable(&c->life))
 		return;
 	for (pp = &c->srv->clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
@@ -85,13 +86,13 @@ static void close_client(struct hk_control_client *c)
 {
 	struct hk_control *ctl = c->srv;
 
-	if (c->closing)
+	if (c->life.closing)
 		return;
-	c->closing = true;
-	c->busy++;
+	lx_life_hold(&c->life); /* the handler's closed() below must not free it */
+	c->life.closing = true;
 	if (ctl->handler.closed)
 		ctl->handler.closed(ctl->handler.ctx, c);
-	c->busy--;
+	c->life.holds--; /* released below, by maybe_free */
 	if (c->rd_armed)
 		cancel_poll(ctl->lx, &c->rd_op);
 	if (c->wr_armed)
@@ -108,7 +109,7 @@ static void close_client(struct hk_control_client *c)
 /* Send what is queued; arm a POLLOUT wait when the socket is full. */
 static void try_send(struct hk_control_client *c)
 {
-	while (c->out_len && !c->closing) {
+	while (c->out_len && !c->life.closing) {
 		ssize_t n = send(c->fd, c->out + c->out_head, c->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n > 0) {
@@ -126,7 +127,7 @@ static void try_send(struct hk_control_client *c)
 		close_client(c); /* EPIPE, ECONNRESET: it is gone */
 		return;
 	}
-	if (!c->closing) {
+	if (!c->life.closing) {
 		c->out_head = 0;
 		if (c->end_after_flush)
 			close_client(c);
@@ -163,7 +164,7 @@ static int out_append(struct hk_control_client *c, const char *data, size_t len)
 
 int hk_control_reply(struct hk_control_client *c, const char *line, size_t len)
 {
-	if (!c || c->closing || c->end_after_flush)
+	if (!c || c->life.closing || c->end_after_flush)
 		return -EPIPE;
 	if (c->out_len + len > CONTROL_MAX_PENDING) {
 		/* It asks and never reads: holding more for it would let one client eat our memory. */
@@ -176,7 +177,7 @@ int hk_control_reply(struct hk_control_client *c, const char *line, size_t len)
 
 bool hk_control_stream(struct hk_control_client *c, const char *line, size_t len)
 {
-	if (!c || c->closing || c->end_after_flush)
+	if (!c || c->life.closing || c->end_after_flush)
 		return false;
 	if (c->out_len + len > CONTROL_TRACE_HIGH_WATER) {
 		if (lx_mono_ns() - c->last_progress_ns > STALL_NS && !c->end_after_flush) {
@@ -197,7 +198,7 @@ size_t hk_control_pending(const struct hk_control_client *c)
 
 void hk_control_client_end(struct hk_control_client *c)
 {
-	if (!c || c->closing)
+	if (!c || c->life.closing)
 		return;
 	c->end_after_flush = true;
 	c->srv->dirty = true;
@@ -218,7 +219,7 @@ static void feed(struct hk_control_client *c, const char *data, size_t n)
 {
 	struct hk_control *ctl = c->srv;
 
-	while (n && !c->closing && !c->end_after_flush) {
+	while (n && !c->life.closing && !c->end_after_flush) {
 		const char *nl = memchr(data, '\n', n);
 		size_t chunk = nl ? (size_t)(nl - data) : n;
 		size_t used = nl ? chunk + 1 : chunk;
@@ -256,14 +257,14 @@ static void on_readable(struct hk_control_client *c, int res)
 	size_t total = 0;
 
 	c->rd_armed = false;
-	if (c->closing)
+	if (c->life.closing)
 		return;
 	if (res < 0 && res != -EINTR && res != -ECANCELED) {
 		close_client(c);
 		return;
 	}
-	c->busy++;
-	while (!c->closing && total < READ_BUDGET) {
+	lx_life_hold(&c->life);
+	while (!c->life.closing && total < READ_BUDGET) {
 		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (n > 0) {
@@ -282,7 +283,7 @@ static void on_readable(struct hk_control_client *c, int res)
 			break;
 		}
 	}
-	c->busy--;
+	c->life.holds--; /* released below, by maybe_free */
 	if (!c->end_after_flush)
 		arm_read(c);
 }
@@ -339,7 +340,7 @@ static void on_accept(struct hk_control *ctl, int res)
 	arm_accept(ctl);
 }
 
-/* The completions of the server's polls (its lx_ops). A handler that closes c must not free it: maybe_free does, once. */
+/* The completions of the server's polls (its lx_ops). Only maybe_free frees a client, once it is closed and unheld. */
 static void on_accept_polled(struct hk_linux *lx, struct lx_op *op, int res)
 {
 	(void)op;
@@ -352,9 +353,9 @@ static void on_read_polled(struct hk_linux *lx, struct lx_op *op, int res)
 	struct hk_control_client *c = lx_container_of(op, struct hk_control_client, rd_op);
 
 	(void)lx;
-	c->busy++;
+	/* The poll's hold covers this handler (a close inside it cannot free c); it goes last. */
 	on_readable(c, res);
-	c->busy--;
+	c->life.holds--;
 	maybe_free(c);
 }
 
@@ -365,10 +366,10 @@ static void on_write_polled(struct hk_linux *lx, struct lx_op *op, int res)
 	(void)lx;
 	(void)res;
 	c->wr_armed = false;
-	c->busy++;
-	if (!c->closing)
+	/* As for reads: the poll's hold covers the handler and goes last. */
+	if (!c->life.closing)
 		try_send(c);
-	c->busy--;
+	c->life.holds--;
 	maybe_free(c);
 }
 
@@ -382,10 +383,10 @@ void lx_control_flush(struct hk_linux *lx)
 	ctl->dirty = false;
 	for (c = ctl->clients; c; c = next) {
 		next = c->next;
-		if (!c->closing && !c->wr_armed && (c->out_len || c->end_after_flush)) {
-			c->busy++;
+		if (!c->life.closing && !c->wr_armed && (c->out_len || c->end_after_flush)) {
+			lx_life_hold(&c->life);
 			try_send(c);
-			c->busy--;
+			c->life.holds--; /* released below, by maybe_free */
 			maybe_free(c);
 		}
 	}
@@ -430,14 +431,14 @@ void hk_control_close(struct hk_control *ctl)
 		return;
 	/*
 	 * The loop is over: what fits in the sockets now is sent, the rest is lost with the clients.
-	 * try_send may close a client (it hung up, or it was to end after this flush): busy keeps it
+	 * try_send may close a client (it hung up, or it was to end after this flush): its hold keeps it
 	 * in the list until the loop below frees it, so the walk never follows a freed ->next.
 	 */
 	for (c = ctl->clients; c; c = c->next)
-		if (!c->closing && c->out_len) {
-			c->busy++;
+		if (!c->life.closing && c->out_len) {
+			lx_life_hold(&c->life);
 			try_send(c);
-			c->busy--;
+			c->life.holds--; /* released below, by maybe_free */
 		}
 	/* No completion will be reaped any more and polls keep no pointer into c: free at once. */
 	while ((c = ctl->clients)) {
@@ -446,8 +447,8 @@ void hk_control_close(struct hk_control *ctl)
 		if (c->wr_armed)
 			cancel_poll(ctl->lx, &c->wr_op);
 		c->rd_armed = c->wr_armed = false;
-		c->busy = 0;
-		if (c->closing)
+		c->life.holds = 0; /* the cancelled polls will never be reaped: nothing holds it any more */
+		if (c->life.closing)
 			maybe_free(c);
 		else
 			close_client(c); /* frees it */

@@ -40,13 +40,13 @@ void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c)
 	if (!c->recv_armed && !c->eof &&
 	    lx_channel_arm_recv(&c->chan, &lx->ring, c->recv_buf, sizeof(c->recv_buf), &c->recv_op) == 0) {
 		c->recv_armed = true;
-		c->refs++;
+		lx_life_hold(&c->life);
 	}
 	if (!c->poll_armed && !c->exited && c->pidfd >= 0 && (sqe = get_sqe(lx))) {
 		io_uring_prep_poll_add(sqe, c->pidfd, POLLIN);
 		io_uring_sqe_set_data(sqe, &c->poll_op);
 		c->poll_armed = true;
-		c->refs++;
+		lx_life_hold(&c->life);
 	}
 }
 
@@ -167,7 +167,7 @@ static bool spin_for_running(struct hk_linux *lx)
 		spin_adapt(lx, n != -EAGAIN);
 	if (n == -EAGAIN)
 		return false;
-	c->refs++;
+	lx_life_hold(&c->life);
 	take_result(lx, c, buf, sizeof(buf), n);
 	lx_conn_unref(lx, c);
 	return true;
@@ -267,7 +267,7 @@ static void process_completions(struct hk_linux *lx)
 
 		/* Its channel first: a FAULT frame sent just before exit must win over "process died". */
 		if (c && c->exited && (!c->recv_armed || lx_channel_pollable(&c->chan))) {
-			c->refs++;
+			lx_life_hold(&c->life);
 			lx_handle_exit(lx, c);
 			lx_conn_unref(lx, c);
 		}

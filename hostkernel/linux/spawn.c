@@ -383,7 +383,7 @@ void lx_conn_kill(struct hk_linux *lx, struct lx_conn *c)
 			*fds[i] = -1;
 		}
 	}
-	if (c->refs == 0) {
+	if (lx_life_close(&c->life)) {
 		lx_conn_free(c);
 		return;
 	}
@@ -395,7 +395,7 @@ void lx_conn_unref(struct hk_linux *lx, struct lx_conn *c)
 {
 	struct lx_conn **pp;
 
-	if (--c->refs > 0 || c->state != LX_DEAD)
+	if (!lx_life_drop(&c->life))
 		return;
 	for (pp = &lx->dead; *pp; pp = &(*pp)->next_dead) {
 		if (*pp == c) {

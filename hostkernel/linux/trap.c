@@ -67,7 +67,7 @@ void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resu
 		/* It trapped just as it was stopped: handle that trap now that it has the CPU. */
 		memcpy(frame, c->stash, sizeof(frame));
 		c->stash_valid = false;
-		c->refs++;
+		lx_life_hold(&c->life);
 		lx_handle_frame(lx, c, frame, sizeof(frame));
 		lx_conn_unref(lx, c);
 	}
@@ -98,7 +98,7 @@ static void dispatch_next(struct hk_linux *lx, struct hk_process *p, const struc
 		lx_dispatch(lx, p, res);
 		return;
 	}
-	next->refs++; /* the dispatch may kill it */
+	lx_life_hold(&next->life); /* the dispatch may kill it */
 	next->chan.defer_wake = true;
 	lx_dispatch(lx, p, res);
 	next->chan.defer_wake = false;
