@@ -475,9 +475,10 @@ static bool digest_equal(const uint8_t *a, const uint8_t *b, size_t n)
 	return diff == 0;
 }
 
-static void hex8(char *out, const uint8_t *d)
+/* A whole digest in lowercase hex (out holds 2 * n + 1 bytes): a mismatch shows both in full. */
+static void hex_digest(char *out, const uint8_t *d, size_t n)
 {
-	for (int i = 0; i < 8; i++)
+	for (size_t i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
@@ -488,7 +489,7 @@ static int check_credential(const uint8_t *image, struct tbf_info *info, uint32_
 	uint32_t format;
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
-	char want[17], got[17];
+	char want[2 * SHA256_DIGEST_SIZE + 1], got[2 * SHA256_DIGEST_SIZE + 1];
 
 	if (length < 4)
 		return fail(err, -EINVAL, "credentials length", pos + 2,
@@ -505,10 +506,10 @@ static int check_credential(const uint8_t *image, struct tbf_info *info, uint32_
 	sha256_update(&ctx, info->binary_end_offset, image);
 	sha256_digest(&ctx, sizeof(digest), digest);
 	if (!digest_equal(digest, image + pos + 8, sizeof(digest))) {
-		hex8(want, image + pos + 8);
-		hex8(got, digest);
+		hex_digest(want, image + pos + 8, sizeof(digest));
+		hex_digest(got, digest, sizeof(digest));
 		return fail(err, -EBADMSG, "credentials SHA-256", pos + 8,
-			    "SHA-256 mismatch: footer says %s..., computed %s...", want, got);
+			    "SHA-256 mismatch: footer says %s, computed %s", want, got);
 	}
 	return 0;
 }

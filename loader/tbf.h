@@ -98,7 +98,7 @@ struct tbf_info {
 struct tbf_error {
 	const char *field;  /* e.g. "checksum", "TLV 6 length" */
 	uint32_t offset;
-	char message[160];  /* one line, no trailing newline */
+	char message[192];  /* one line, no trailing newline (room for two whole SHA-256 digests) */
 };
 
 /*

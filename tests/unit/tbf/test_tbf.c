@@ -393,6 +393,33 @@ START_TEST(test_checksum_message)
 }
 END_TEST
 
+/* A SHA-256 mismatch names both digests whole, so a user can compare them with sha256sum. */
+START_TEST(test_sha256_message)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct tb b;
+	struct tbf_info info;
+	struct tbf_error err;
+	char footer[65], computed[65], want[192];
+
+	tb_standard(&b);
+	for (int i = 0; i < 32; i++) { /* the correct digest, before we break the stored one */
+		computed[2 * i] = hex[b.buf[STD_FOOTER + 8 + i] >> 4];
+		computed[2 * i + 1] = hex[b.buf[STD_FOOTER + 8 + i] & 15];
+	}
+	b.buf[STD_FOOTER + 8 + 31] ^= 0x01;
+	for (int i = 0; i < 32; i++) {
+		footer[2 * i] = hex[b.buf[STD_FOOTER + 8 + i] >> 4];
+		footer[2 * i + 1] = hex[b.buf[STD_FOOTER + 8 + i] & 15];
+	}
+	footer[64] = computed[64] = '\0';
+	ck_assert_int_eq(tbf_parse(b.buf, b.len, &info, &err), 0);
+	ck_assert_int_eq(tbf_verify_credentials(b.buf, b.len, &info, &err), -EBADMSG);
+	snprintf(want, sizeof(want), "SHA-256 mismatch: footer says %s, computed %s", footer, computed);
+	ck_assert_str_eq(err.message, want);
+}
+END_TEST
+
 /* The layout constants the table above relies on. */
 START_TEST(test_standard_layout)
 {
@@ -442,6 +469,7 @@ static Suite *tbf_bad_suite(void)
 
 	tcase_add_loop_test(tc, test_bad_image, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_checksum_message);
+	tcase_add_test(tc, test_sha256_message);
 	tcase_add_test(tc, test_standard_layout);
 	tcase_add_loop_test(tc, test_checksum_table, 0, (int)(sizeof(checksum_cases) / sizeof(checksum_cases[0])));
 	suite_add_tcase(s, tc);
