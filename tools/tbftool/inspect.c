@@ -1,6 +1,7 @@
 /* tbftool: human-readable dump of a TBF image; only walks structures tbf_parse() already bounds-checked. */
 #include "inspect.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 #include "loader/tbf.h"
@@ -166,30 +167,60 @@ static void print_footers(FILE *out, const uint8_t *image, const struct tbf_info
 	}
 }
 
-int tbftool_inspect_image(FILE *out, FILE *errs, const char *name, const uint8_t *image, size_t len)
+/* One object at file offset `base`: its dump, or one error line (offsets counted from the file's start). */
+static int inspect_object(FILE *out, FILE *errs, const char *label, const char *file, const uint8_t *image,
+			  size_t len, size_t base, struct tbf_info *info)
 {
-	struct tbf_info info;
 	struct tbf_error err;
 	int r;
 
-	r = tbf_parse(image, len, &info, &err);
+	r = tbf_parse(image, len, info, &err);
 	if (r < 0) {
-		fprintf(errs, "%s: %s at offset %" PRIu32 ": %s\n", name, err.field, err.offset, err.message);
-		return 1;
+		fprintf(errs, "%s: %s at offset %zu: %s\n", file, err.field, base + err.offset, err.message);
+		return r;
 	}
-	fprintf(out, "%s:\n", name);
-	print_header(out, image, &info);
-	r = tbf_verify_credentials(image, len, &info, &err);
-	print_footers(out, image, &info);
+	fprintf(out, "%s:\n", label);
+	print_header(out, image, info);
+	r = tbf_verify_credentials(image, info->total_size, info, &err);
+	print_footers(out, image, info);
 	if (r == 0)
-		fprintf(out, "  %-24s %s\n", "sha256", info.sha256_verified ? "verified" : "absent");
-	else if (info.has_sha256)
+		fprintf(out, "  %-24s %s\n", "sha256", info->sha256_verified ? "verified" : "absent");
+	else if (info->has_sha256)
 		fprintf(out, "  %-24s mismatch\n", "sha256");
-	if (info.total_size < len)
-		fprintf(out, "  %-24s %zu bytes after total_size (next object)\n", "trailing", len - info.total_size);
 	if (r < 0) {
-		fprintf(errs, "%s: %s at offset %" PRIu32 ": %s\n", name, err.field, err.offset, err.message);
-		return 1;
+		fprintf(errs, "%s: %s at offset %zu: %s\n", file, err.field, base + err.offset, err.message);
+		return r;
+	}
+	return 0;
+}
+
+int tbftool_inspect_image(FILE *out, FILE *errs, const char *name, const uint8_t *image, size_t len)
+{
+	char label[512];
+	size_t off = 0;
+	unsigned n = 0;
+
+	/* Back-to-back objects, as in flash and as `tockhost run` loads them. */
+	while (off < len) {
+		struct tbf_info info;
+		struct tbf_error probe;
+		int r;
+
+		/* After the first object, bytes that are not a TBF end the list (Tock's rule for flash). */
+		if (n > 0 && tbf_parse(image + off, len - off, &info, &probe) == -ENOEXEC) {
+			fprintf(out, "%s: %zu bytes at offset %zu are not a TBF object: the list ends there\n", name,
+				len - off, off);
+			break;
+		}
+		if (n == 0)
+			snprintf(label, sizeof(label), "%s", name);
+		else
+			snprintf(label, sizeof(label), "%s, object %u at offset %zu", name, n + 1, off);
+		r = inspect_object(out, errs, label, name, image + off, len - off, off, &info);
+		if (r < 0)
+			return 1;
+		n++;
+		off += info.total_size; /* at least the base header: the walk always moves on */
 	}
 	return 0;
 }

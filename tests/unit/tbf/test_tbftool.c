@@ -210,6 +210,52 @@ START_TEST(test_pack_budget_and_no_sha)
 }
 END_TEST
 
+/* Several TBFs back to back (as in flash, and as tockhost run loads them): inspect prints every one. */
+START_TEST(test_inspect_several_objects)
+{
+	const char *a = tmp_path("first.tbf"), *b = tmp_path("second.tbf"), *both = tmp_path("both.tbf");
+	const char *pack_a[] = { "pack", "--name", "first", "--output", a, elf_path, NULL };
+	const char *pack_b[] = { "pack", "--name", "second", "--output", b, elf_path, NULL };
+	const char *inspect[] = { "inspect", both, NULL };
+	struct blob ia, ib, cat;
+	struct tbf_info info_a, info_b;
+	char *text, want[600];
+
+	ck_assert_int_eq(run_tool(pack_a), 0);
+	ck_assert_int_eq(run_tool(pack_b), 0);
+	ia = parse_file(a, &info_a);
+	ib = parse_file(b, &info_b);
+	cat.len = ia.len + ib.len + 512; /* then 512 zero bytes: erased flash, not a TBF */
+	cat.data = calloc(1, cat.len);
+	ck_assert_ptr_nonnull(cat.data);
+	memcpy(cat.data, ia.data, ia.len);
+	memcpy(cat.data + ia.len, ib.data, ib.len);
+	spit(both, &cat);
+	ck_assert_int_eq(run_tool(inspect), 0);
+	text = tool_output("stdout");
+	ck_assert_ptr_nonnull(strstr(text, "package_name           \"first\""));
+	ck_assert_ptr_nonnull(strstr(text, "package_name           \"second\""));
+	snprintf(want, sizeof(want), "%s, object 2 at offset %zu:", both, ia.len);
+	ck_assert_msg(strstr(text, want), "stdout lacks '%s': %s", want, text);
+	snprintf(want, sizeof(want), "%s: 512 bytes at offset %zu are not a TBF object", both, ia.len + ib.len);
+	ck_assert_msg(strstr(text, want), "stdout lacks '%s': %s", want, text);
+	free(text);
+
+	/* The second object's binary changed: one error line, its offset counted from the file's start. */
+	cat.data[ia.len + info_b.header_size + 100] ^= 0x01;
+	spit(both, &cat);
+	ck_assert_int_eq(run_tool(inspect), 1);
+	text = tool_output("stderr");
+	snprintf(want, sizeof(want), "%s: credentials SHA-256 at offset %zu: SHA-256 mismatch", both,
+		 ia.len + info_b.binary_end_offset + 8);
+	ck_assert_msg(strstr(text, want), "stderr: %s", text);
+	free(text);
+	free(cat.data);
+	free(ia.data);
+	free(ib.data);
+}
+END_TEST
+
 START_TEST(test_inspect_good_and_corrupt)
 {
 	const char *good = tmp_path("inspect.tbf"), *bad = tmp_path("corrupt.tbf"), *badsum = tmp_path("sum.tbf");
@@ -384,6 +430,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_pack_options);
 	tcase_add_test(tc, test_pack_budget_and_no_sha);
 	tcase_add_test(tc, test_inspect_good_and_corrupt);
+	tcase_add_test(tc, test_inspect_several_objects);
 	tcase_add_loop_test(tc, test_pack_odd_sizes, 0, 8);
 	tcase_add_loop_test(tc, test_pack_errors, 0, (int)(sizeof(pack_errors) / sizeof(pack_errors[0])));
 	tcase_add_test(tc, test_help);
