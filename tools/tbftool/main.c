@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"  --kernel-version M.m       required kernel version (default 2.3)\n"
 	"  --disabled                 clear the enabled flag (the app does not start at boot)\n"
 	"  --no-sha256                leave out the SHA-256 credentials footer\n"
+	"  --minimum-footer-size N    footers take at least N bytes (0..65535): a Reserved credentials footer\n"
+	"                             pads them, room tockloader can fill later (elf2tab's option)\n"
 	"inspect prints every header field, TLV and footer, and checks the checksum and SHA-256.\n"
 	"Numbers are decimal or 0x-prefixed hex. Exit status: 0 ok, 1 on any error.\n";
 
@@ -123,7 +125,7 @@ static bool parse_kernel_version(const char *s, struct tbftool_pack_params *p)
 }
 
 enum { OPT_NAME = 256, OPT_OUTPUT, OPT_MIN_RAM, OPT_HEAP, OPT_STACK, OPT_GRANT, OPT_SHORT_ID,
-       OPT_PERMISSION, OPT_KERNEL_VERSION, OPT_DISABLED, OPT_NO_SHA256, OPT_HELP };
+       OPT_PERMISSION, OPT_KERNEL_VERSION, OPT_DISABLED, OPT_NO_SHA256, OPT_MIN_FOOTER, OPT_HELP };
 
 static const struct option pack_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -137,6 +139,7 @@ static const struct option pack_options[] = {
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "disabled", no_argument, NULL, OPT_DISABLED },
 	{ "no-sha256", no_argument, NULL, OPT_NO_SHA256 },
+	{ "minimum-footer-size", required_argument, NULL, OPT_MIN_FOOTER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -164,6 +167,9 @@ static bool pack_option(int c, const char *arg, struct pack_args *a)
 	case OPT_KERNEL_VERSION: return parse_kernel_version(arg, &a->params);
 	case OPT_DISABLED: a->params.enabled = false; return true;
 	case OPT_NO_SHA256: a->params.sha256 = false; return true;
+	case OPT_MIN_FOOTER:
+		return number_opt("--minimum-footer-size", arg, UINT16_MAX, &v) &&
+		       ((a->params.minimum_footer_size = (uint32_t)v), true);
 	default:
 		fprintf(stderr, "tbftool: pack: bad usage (see tbftool --help)\n");
 		return false;

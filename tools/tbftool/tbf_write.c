@@ -117,8 +117,25 @@ static void write_header(const struct tbftool_pack_params *p, uint8_t *img, uint
 	wr32(img + 12, tbf_header_checksum(img, header_size));
 }
 
-/* Footers start right at binary_end: SHA-256 (unless disabled), then a Reserved one to pad to 4. */
-static void write_footers(const struct tbftool_pack_params *p, uint8_t *img, uint32_t binary_end, uint32_t pad)
+/*
+ * Bytes of the Reserved credentials footer (its 4-byte TLV header included): enough to give the
+ * footers at least minimum_footer_size bytes (elf2tab's --minimum-footer-size: room that
+ * tockloader can later fill with credentials) and to end the object on a 4-byte boundary; 0 when
+ * neither needs one. A Reserved footer is at least 8 bytes (header and format).
+ */
+static uint32_t reserved_footer_size(uint32_t end_of_footers, uint32_t footers, uint32_t minimum)
+{
+	uint32_t size = minimum > footers ? minimum - footers : 0;
+
+	if (size == 0 && end_of_footers % 4 == 0)
+		return 0;
+	if (size < 8)
+		size = 8;
+	return size + (4 - (end_of_footers + size) % 4) % 4;
+}
+
+/* Footers start right at binary_end: SHA-256 (unless disabled), then the Reserved one (if any). */
+static void write_footers(const struct tbftool_pack_params *p, uint8_t *img, uint32_t binary_end, uint32_t reserved)
 {
 	uint32_t pos = binary_end;
 
@@ -133,10 +150,10 @@ static void write_footers(const struct tbftool_pack_params *p, uint8_t *img, uin
 		sha256_digest(&ctx, SHA256_DIGEST_SIZE, img + pos + 8);
 		pos += SHA256_FOOTER_LEN;
 	}
-	if (pad) {
-		/* A Reserved credential is at least 8 bytes, so pad by 8 + (1..3). */
+	if (reserved) {
+		/* Format Reserved, then zeros: padding that a credential may replace later. */
 		wr16(img + pos, TBF_TLV_CREDENTIALS);
-		wr16(img + pos + 2, (uint16_t)(4 + pad));
+		wr16(img + pos + 2, (uint16_t)(reserved - 4));
 		wr32(img + pos + 4, TBF_CRED_RESERVED);
 	}
 }
@@ -160,7 +177,7 @@ int tbftool_pack_image(const struct tbftool_pack_params *p, const uint8_t *binar
                        uint8_t **ret_image, size_t *ret_len, char *why, size_t why_size)
 {
 	size_t name_len = strlen(p->package_name);
-	uint32_t header_size, binary_end, footers, pad, total;
+	uint32_t header_size, binary_end, footers, reserved, total;
 	uint8_t *img;
 	int r;
 
@@ -174,16 +191,19 @@ int tbftool_pack_image(const struct tbftool_pack_params *p, const uint8_t *binar
 				 MAX_BINARY);
 	header_size = header_size_for(p, name_len);
 	binary_end = header_size + (uint32_t)binary_len;
+	if (p->minimum_footer_size > UINT16_MAX)
+		return pack_fail(-EINVAL, why, why_size, "minimum footer size %u: at most %u bytes", p->minimum_footer_size,
+				 UINT16_MAX);
 	footers = p->sha256 ? SHA256_FOOTER_LEN : 0;
-	pad = align4(binary_end + footers) - (binary_end + footers);
-	total = binary_end + footers + (pad ? 8 + pad : 0);
+	reserved = reserved_footer_size(binary_end + footers, footers, p->minimum_footer_size);
+	total = binary_end + footers + reserved;
 
 	img = calloc(1, total);
 	if (!img)
 		return pack_fail(-ENOMEM, why, why_size, "out of memory for a %u-byte image", total);
 	memcpy(img + header_size, binary, binary_len);
 	write_header(p, img, header_size, binary_end, total);
-	write_footers(p, img, binary_end, pad);
+	write_footers(p, img, binary_end, reserved);
 	r = self_check(img, total, why, why_size);
 	if (r < 0) {
 		free(img);

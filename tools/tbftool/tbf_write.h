@@ -15,6 +15,7 @@ struct tbftool_pack_params {
 	uint16_t kernel_major, kernel_minor;
 	bool enabled;                 /* flags bit 0 */
 	bool sha256;                  /* append a SHA-256 credentials footer */
+	uint32_t minimum_footer_size; /* footers take at least this many bytes (a Reserved one pads them), 0..65535 */
 	uint16_t permission_count;    /* 0: no Permissions TLV */
 	struct tbf_permission permissions[TBF_MAX_PERMISSIONS];
 };

@@ -210,6 +210,72 @@ START_TEST(test_pack_budget_and_no_sha)
 }
 END_TEST
 
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/*
+ * --minimum-footer-size reserves footer room as elf2tab does: after the SHA-256 credentials
+ * footer (type 128, length 36, format 3, digest) comes one Credentials footer of format Reserved
+ * (type 128, length L, format 0, L - 4 zero bytes) so that the footers take at least N bytes and
+ * the object ends on a 4-byte boundary; the image still verifies. Checked byte for byte.
+ */
+START_TEST(test_minimum_footer_size)
+{
+	static const uint32_t sizes[] = { 256, 1000, 41, 0 };
+	const char *out = tmp_path("footer.tbf");
+	char n[16];
+	const char *pack[] = { "pack", "--name", "footer", "--minimum-footer-size", n, "--output", out, elf_path, NULL };
+	uint32_t want = sizes[_i];
+	struct tbf_info info;
+	struct blob img;
+	uint32_t pos, footers, reserved;
+
+	snprintf(n, sizeof(n), "%u", want);
+	ck_assert_int_eq(run_tool(pack), 0);
+	img = parse_file(out, &info); /* parses and verifies the SHA-256 */
+	ck_assert(info.sha256_verified);
+	ck_assert_uint_eq(info.total_size, img.len);
+	ck_assert_uint_eq(info.total_size % 4, 0);
+	footers = info.total_size - info.binary_end_offset;
+	ck_assert_uint_ge(footers, want);
+	ck_assert_uint_lt(footers, (want > 40 ? want : 40) + 8 + 4); /* no more than the rounding needs */
+	pos = info.binary_end_offset;
+	/* SHA-256 credentials: type 128, length 36, format 3 (SHA256). */
+	ck_assert_uint_eq(img.data[pos] | (img.data[pos + 1] << 8), 128);
+	ck_assert_uint_eq(img.data[pos + 2] | (img.data[pos + 3] << 8), 36);
+	ck_assert_uint_eq(le32(img.data + pos + 4), 3);
+	pos += 40;
+	if (pos == info.total_size) {
+		ck_assert_uint_le(want, 40); /* room enough already, and aligned */
+	} else {
+		/* Reserved credentials: type 128, length L, format 0, then zeros to total_size. */
+		reserved = info.total_size - pos;
+		ck_assert_uint_ge(reserved, 8);
+		ck_assert_uint_eq(img.data[pos] | (img.data[pos + 1] << 8), 128);
+		ck_assert_uint_eq(img.data[pos + 2] | (img.data[pos + 3] << 8), reserved - 4);
+		ck_assert_uint_eq(le32(img.data + pos + 4), 0);
+		for (uint32_t i = pos + 8; i < info.total_size; i++)
+			ck_assert_msg(img.data[i] == 0, "reserved byte at %u is 0x%02x", i, img.data[i]);
+	}
+	free(img.data);
+}
+END_TEST
+
+START_TEST(test_minimum_footer_size_bad)
+{
+	const char *out = tmp_path("footer-bad.tbf");
+	const char *pack[] = { "pack", "--name", "footer", "--minimum-footer-size", "65536", "--output", out, elf_path, NULL };
+	char *text;
+
+	ck_assert_int_eq(run_tool(pack), 1);
+	text = tool_output("stderr");
+	ck_assert_msg(strstr(text, "--minimum-footer-size"), "stderr: %s", text);
+	free(text);
+}
+END_TEST
+
 /* Several TBFs back to back (as in flash, and as tockhost run loads them): inspect prints every one. */
 START_TEST(test_inspect_several_objects)
 {
@@ -431,6 +497,8 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_pack_budget_and_no_sha);
 	tcase_add_test(tc, test_inspect_good_and_corrupt);
 	tcase_add_test(tc, test_inspect_several_objects);
+	tcase_add_loop_test(tc, test_minimum_footer_size, 0, 4);
+	tcase_add_test(tc, test_minimum_footer_size_bad);
 	tcase_add_loop_test(tc, test_pack_odd_sizes, 0, 8);
 	tcase_add_loop_test(tc, test_pack_errors, 0, (int)(sizeof(pack_errors) / sizeof(pack_errors[0])));
 	tcase_add_test(tc, test_help);
