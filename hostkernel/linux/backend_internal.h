@@ -130,6 +130,7 @@ struct hk_linux {
 	bool wake_claimed[1024]; /* TOCK_RING_WAKE_WORDS; word 0 is never handed out */
 	struct lx_conn *wake_owed; /* woken only by the parking app's hand-off so far (trap.c, event_loop.c) */
 	uint64_t wake_owed_deadline_ns; /* then the supervisor wakes it itself */
+#define LX_HANDOFF_GRACE_NS 200000ull /* how long a parker's hand-off may take */
 
 	bool stop_requested;
 	bool panicked;

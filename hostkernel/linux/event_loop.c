@@ -327,8 +327,6 @@ static uint64_t wait_budget(struct hk_linux *lx, uint64_t now)
  * An app left for its parker to wake (trap.c) that has not sent a frame yet: give the hand-off
  * LX_HANDOFF_GRACE_NS, then wake it ourselves. Returns the sleep budget, shortened to the grace.
  */
-#define LX_HANDOFF_GRACE_NS 200000ull
-
 static uint64_t owed_wake_budget(struct hk_linux *lx, uint64_t budget)
 {
 	struct lx_conn *c = lx->wake_owed;

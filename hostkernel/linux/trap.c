@@ -141,7 +141,7 @@ void lx_schedule(struct hk_linux *lx)
 	}
 	if (owed && owed->chan.wake_owed) {
 		lx->wake_owed = owed;
-		lx->wake_owed_deadline_ns = lx_mono_ns() + 200000ull; /* LX_HANDOFF_GRACE_NS, event_loop.c */
+		lx->wake_owed_deadline_ns = lx_mono_ns() + LX_HANDOFF_GRACE_NS;
 	}
 }
 
