@@ -64,6 +64,10 @@ struct lx_conn {
 	struct lx_life life; /* held by armed io_uring requests + handlers on the stack; closing once LX_DEAD */
 	uint32_t seq;     /* of the syscall being answered */
 	uint64_t slice_start_ns;
+	/* Under virtual time a slice is CPU time the app used (trap.c): its process CPU clock. */
+	clockid_t cpu_clock;
+	bool has_cpu_clock;
+	uint64_t slice_cpu_start_ns;
 	bool stash_valid; /* a trap that arrived just as it was being preempted */
 	uint8_t stash[sizeof(struct tock_trap_frame)];
 	struct lx_op recv_op, poll_op;

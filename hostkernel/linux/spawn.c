@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostkernel/linux/backend_internal.h"
@@ -234,6 +235,7 @@ static int fork_runner(struct hk_linux *lx, struct lx_app *app, struct lx_conn *
 	if (pid == 0)
 		child_exec(&a);
 	c->pid = pid;
+	c->has_cpu_clock = clock_getcpuclockid(pid, &c->cpu_clock) == 0;
 	c->pidfd = pidfd_open(pid, 0);
 	if (c->pidfd < 0 && errno == ENOSYS) {
 		/* No pidfds (e.g. under valgrind): SIGCHLD via the signalfd and plain pids instead. */

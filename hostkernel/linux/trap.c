@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostkernel/core/core_ext.h"
@@ -36,10 +37,22 @@ static void send_resume(struct hk_linux *lx, struct lx_conn *c, const struct hk_
 	(void)lx;
 }
 
+/* CPU time the app's host process has used (ns), or 0 when its clock cannot be read. */
+static uint64_t conn_cpu_ns(const struct lx_conn *c)
+{
+	struct timespec ts;
+
+	if (!c->has_cpu_clock || clock_gettime(c->cpu_clock, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static void become_running(struct hk_linux *lx, struct lx_conn *c)
 {
 	c->state = LX_RUNNING;
 	c->slice_start_ns = lx_mono_ns();
+	if (lx->cfg.virtual_time)
+		c->slice_cpu_start_ns = conn_cpu_ns(c);
 	lx->running = c;
 }
 
@@ -145,12 +158,37 @@ void lx_schedule(struct hk_linux *lx)
 	}
 }
 
+/*
+ * Under virtual time, has the running app really used its slice? Wall time says little on a
+ * busy host (the app may have waited for a core, or the VM for its vCPU), and charging a slice
+ * the app never used would move the virtual clock by host load. So the slice is the app's own CPU
+ * time: one it has not used yet goes on for the rest. The app then sat idle for a whole slice of
+ * wall time while on the CPU; if it sleeps with its answer unread it gets a wake-up, which is
+ * harmless: it was held (stopped from outside, or starved), or a wake-up went missing, and a lost
+ * wake-up must not hang a virtual-time run.
+ */
+static bool virtual_slice_used(struct hk_linux *lx, struct lx_conn *c, uint64_t now, uint64_t slice)
+{
+	uint64_t used;
+
+	if (!c->has_cpu_clock)
+		return true;
+	used = conn_cpu_ns(c) - c->slice_cpu_start_ns;
+	if (used >= slice)
+		return true;
+	c->slice_start_ns = now - used; /* look again when it could have used the rest */
+	lx_channel_nudge(&c->chan);
+	return false;
+}
+
 void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
 {
 	struct lx_conn *c = lx->running;
 	uint64_t slice = (uint64_t)lx->cfg.timeslice_ms * 1000000ull;
 
 	if (!c || c->state != LX_RUNNING || now - c->slice_start_ns < slice)
+		return;
+	if (lx->cfg.virtual_time && !virtual_slice_used(lx, c, now, slice))
 		return;
 	lx_conn_signal(c, SIGSTOP);
 	c->state = LX_PREEMPTED;

@@ -105,6 +105,12 @@ struct lx_channel_ops {
 	void (*hint_blocked)(struct lx_channel *ch, uint32_t seq, struct lx_channel *wake_next);
 	/* Optional: make the wake-up a deferred send left owed (no-op when none is). */
 	void (*pay_wake)(struct lx_channel *ch);
+	/*
+	 * Optional: the app has had the CPU for a whole timeslice without using it. If it sleeps with
+	 * an answer it has not taken, wake it (again) and return true; else false. The app's page is
+	 * untrusted, so a lying app only earns itself a wake-up.
+	 */
+	bool (*nudge)(struct lx_channel *ch);
 	void (*hint_spin)(struct lx_channel *ch, bool allowed);
 
 
@@ -192,6 +198,11 @@ static inline void lx_channel_pay_wake(struct lx_channel *ch)
 {
 	if (ch->ops->pay_wake)
 		ch->ops->pay_wake(ch);
+}
+
+static inline bool lx_channel_nudge(struct lx_channel *ch)
+{
+	return ch->ops->nudge && ch->ops->nudge(ch);
 }
 
 static inline void lx_channel_hint_spin(struct lx_channel *ch, bool allowed)

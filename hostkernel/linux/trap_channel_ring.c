@@ -193,6 +193,21 @@ static void ring_pay_wake(struct lx_channel *ch)
 	ch->wake_owed = false;
 }
 
+static bool ring_nudge(struct lx_channel *ch)
+{
+	const uint32_t *word;
+
+	if (!ch->sup || __atomic_load_n(&ch->app->s2a_taken, __ATOMIC_ACQUIRE) == ch->sent ||
+	    !__atomic_load_n(&ch->app->app_sleeping, __ATOMIC_ACQUIRE))
+		return false;
+	word = ch->wake_word ? ch->wake_word : &ch->sup->s2a_head;
+	if (ch->wake_word)
+		__atomic_add_fetch(ch->wake_word, 1, __ATOMIC_SEQ_CST); /* also ends a wait about to start */
+	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+	ch->wake_owed = false;
+	return true;
+}
+
 static void ring_hint_blocked(struct lx_channel *ch, uint32_t seq, struct lx_channel *wake_next)
 {
 	uint32_t next = wake_next && wake_next->wake_owed ? wake_next->wake_index : 0;
@@ -240,6 +255,7 @@ const struct lx_channel_ops lx_channel_ring = {
 	.hint_blocked = ring_hint_blocked,
 	.hint_spin = ring_hint_spin,
 	.pay_wake = ring_pay_wake,
+	.nudge = ring_nudge,
 	.peer_open = ring_peer_open,
 	.send = ring_send,
 	.close = ring_close,

@@ -76,22 +76,10 @@ START_TEST(test_quiet)
 }
 END_TEST
 
-/* Write text to <tmpdir>/<name> and return the path (static storage). */
-static const char *board_file(const char *name, const char *text)
-{
-	static char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
-	f = fopen(path, "we");
-	ck_assert_msg(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
-	return path;
-}
-
 /* §9: a board file's fault policy and time mode apply without command-line options. */
 START_TEST(test_board_policy)
 {
-	const char *board = board_file("stop.ini", "[kernel]\nfault_policy = stop\ntime = virtual\n");
+	const char *board = th_tmp_file("stop.ini", "[kernel]\nfault_policy = stop\ntime = virtual\n");
 	struct th_result r;
 	unsigned stopped[2];
 
@@ -109,7 +97,7 @@ END_TEST
 /* --fault-policy overrides the board file's. */
 START_TEST(test_board_policy_override)
 {
-	const char *board = board_file("panic.ini", "[kernel]\nfault_policy = panic\n");
+	const char *board = th_tmp_file("panic.ini", "[kernel]\nfault_policy = panic\n");
 	struct th_result r;
 	struct th_restart rs[4];
 
@@ -134,7 +122,7 @@ static const char *const bad_boards[] = {
 
 START_TEST(test_bad_board)
 {
-	const char *board = board_file("bad.ini", bad_boards[_i]);
+	const char *board = th_tmp_file("bad.ini", bad_boards[_i]);
 	char want[4200];
 	struct th_result r;
 

@@ -16,15 +16,12 @@ static const struct policy_case {
 START_TEST(test_reserved_names)
 {
 	const struct policy_case *c = &policy_cases[_i];
-	char path[512];
+	char text[512];
+	const char *path;
 	struct th_result r;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/board.ini", th_tmpdir());
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "[ipc_names]\n%s", c->board);
-	fclose(f);
+	snprintf(text, sizeof(text), "[ipc_names]\n%s", c->board);
+	path = th_tmp_file("board.ini", text);
 	th_run(&r, NULL, TH_ARGS(TH_RUN, "--board", path, "--virtual-time", "--run-for", "1", th_app("ipc_peer")));
 	th_expect_clean(&r);
 	if (c->may_register) {

@@ -28,15 +28,9 @@ START_TEST(test_stray_wakes_harm_nobody)
 {
 	struct th_result r;
 	struct th_fault f[2];
-	char board[4096];
-	FILE *bf;
-
 	/* A 1 ms timeslice: the waker keeps its whole slice every round, and the echo takes 1000 rounds. */
-	snprintf(board, sizeof(board), "%s/short-slice.ini", th_tmpdir());
-	bf = fopen(board, "we");
-	ck_assert_msg(bf != NULL, "cannot write %s", board);
-	fputs("[kernel]\ntimeslice_ms = 1\n", bf);
-	fclose(bf);
+	const char *board = th_tmp_file("short-slice.ini", "[kernel]\ntimeslice_ms = 1\n");
+
 	th_run(&r, NULL, TH_ARGS(TH_RUN, "--quiet", "--no-control-socket", "--trap-channel", "ring", "--board", board,
 				 "--run-for", "30", th_app("ring_wake_others"), th_app("echo_server"), th_app("echo_client")));
 	th_tmpdir_cleanup();

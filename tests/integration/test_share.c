@@ -8,18 +8,6 @@
 
 #define SHARE_WINDOW "0x80000000"
 
-/* Write text to <tmpdir>/<name> and return the path (static storage). */
-static const char *board_file(const char *name, const char *text)
-{
-	static char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
-	f = fopen(path, "we");
-	ck_assert_msg(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
-	return path;
-}
-
 /* One fault of `app` with this cause prefix, and no app line claiming it escaped. */
 static void expect_fault(const struct th_result *r, const char *app, const char *cause_prefix, const char *access)
 {
@@ -109,7 +97,7 @@ START_TEST(test_budget_per_model)
 	struct th_result r;
 
 	snprintf(text, sizeof(text), "[kernel]\nmpu = %s\n", budgets[_i].model);
-	th_run(&r, NULL, TH_ARGS(TH_RUN, "--board", board_file("mpu.ini", text), th_app("share_budget")));
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--board", th_tmp_file("mpu.ini", text), th_app("share_budget")));
 	th_expect_clean(&r);
 	for (int i = 0; i < 4; i++) {
 		snprintf(line, sizeof(line), "[share_budget] share_budget: %s", budgets[_i].lines[i]);
@@ -125,7 +113,7 @@ START_TEST(test_bad_mpu_key)
 {
 	struct th_result r;
 
-	th_run(&r, NULL, TH_ARGS(TH_RUN, "--board", board_file("bad.ini", "[kernel]\n\nmpu = armv9\n"), th_app("hello")));
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--board", th_tmp_file("bad.ini", "[kernel]\n\nmpu = armv9\n"), th_app("hello")));
 	th_expect(&r, r.exit_code == 1 && strstr(r.err, ":3: bad value 'armv9' for key 'mpu'"), "bad mpu not named");
 	th_result_free(&r);
 	th_tmpdir_cleanup();

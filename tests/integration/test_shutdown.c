@@ -1,4 +1,4 @@
-/* Integration tests: preemption of a spinning app, --run-for, and clean SIGTERM/SIGINT shutdown. */
+/* Integration tests: preemption of a spinning app (wall time, and CPU time under virtual time), --run-for, and clean SIGTERM/SIGINT shutdown. */
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "th_suite.h"
@@ -102,6 +103,74 @@ static size_t count_survivors(const struct proc_id *ids, size_t n)
 	return alive;
 }
 
+/* Under virtual time a spinner's slices are charged as its CPU time, so alarms still come, on the same virtual ms every run. */
+START_TEST(test_virtual_spinner_moves_clock)
+{
+	const char *board = th_tmp_file("slice50.ini", "[kernel]\ntimeslice_ms = 50\n");
+	struct th_result r;
+
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--quiet", "--board", board, "--virtual-time", "--run-for", "2", th_app("spinner"),
+				 th_app("blink_timer")));
+	th_expect_clean(&r);
+	th_expect(&r, r.exit_code == 0, "exit status %d, want 0 (--run-for expiry)", r.exit_code);
+	th_expect(&r, th_has_line(r.out, "[blink_timer] tick 1 at 600 ms") &&
+			      th_has_line(r.out, "[blink_timer] tick 3 at 1600 ms") && !strstr(r.out, "tick 4"),
+		  "the spinner's slices did not move the virtual clock as they should");
+	th_result_free(&r);
+}
+END_TEST
+
+/* The number of the last "batch N" line trap_loop printed so far (-1: none). */
+static long last_batch(const char *out)
+{
+	const char *p = out, *last = NULL;
+
+	while ((p = strstr(p, "] batch ")) != NULL)
+		last = p++;
+	return last ? strtol(last + strlen("] batch "), NULL, 10) : -1;
+}
+
+/*
+ * Under virtual time a slice is CPU time the app used, not wall time: an app held off the host CPU
+ * from outside (here SIGSTOP, on a busy host the scheduler or the hypervisor) while it is on the
+ * board's CPU is not charged for it, so the virtual clock, and the run's output, do not depend on
+ * host load. trap_loop never yields, so only a charged slice could move its clock from 0.
+ */
+START_TEST(test_virtual_slice_is_cpu_time)
+{
+	const char *board = th_tmp_file("slice100.ini", "[kernel]\ntimeslice_ms = 100\n");
+	struct proc_id ids[MAX_DESCENDANTS];
+	struct timespec held = { 0, 300 * 1000 * 1000 };
+	struct th_proc p;
+	struct th_result r;
+	char next[64];
+	size_t n = 0;
+	bool started, resumed;
+
+	ck_assert_int_eq(th_start(&p, TH_ARGS(TH_RUN, "--quiet", "--board", board, "--virtual-time", th_app("trap_loop")),
+				  NULL), 0);
+	started = th_wait_stdout(&p, "[trap_loop] batch 1 at ");
+	collect_descendants(p.pid, ids, &n);
+	for (int round = 0; started && round < 3; round++) {
+		for (size_t i = 0; i < n; i++)
+			kill(ids[i].pid, SIGSTOP);
+		nanosleep(&held, NULL);
+		for (size_t i = 0; i < n; i++)
+			kill(ids[i].pid, SIGCONT);
+	}
+	snprintf(next, sizeof(next), "[trap_loop] batch %ld at ", last_batch(p.out.data) + 2);
+	resumed = started && th_wait_stdout(&p, next);
+	kill(p.pid, SIGTERM);
+	th_finish(&p, &r);
+	th_expect(&r, started && n >= 1, "trap_loop did not start (%zu app processes)", n);
+	th_expect(&r, resumed, "trap_loop did not go on after being held");
+	th_expect_clean(&r);
+	th_expect(&r, th_count(r.out, "[trap_loop] batch ") == th_count(r.out, " at 0 ms\n"),
+		  "time the app was held off the host CPU was charged to the virtual clock");
+	th_result_free(&r);
+}
+END_TEST
+
 static const int shutdown_signals[] = { SIGTERM, SIGINT };
 
 /* 14. SIGTERM / SIGINT: the supervisor exits 0 and takes every app process with it. */
@@ -138,6 +207,8 @@ static Suite *shutdown_suite(void)
 	TCase *tc = th_tcase("shutdown");
 
 	tcase_add_test(tc, test_spinner_preempted);
+	tcase_add_test(tc, test_virtual_spinner_moves_clock);
+	tcase_add_test(tc, test_virtual_slice_is_cpu_time);
 	tcase_add_loop_test(tc, test_signal_shutdown, 0, TH_ARRAY_SIZE(shutdown_signals));
 	suite_add_tcase(s, tc);
 	return s;

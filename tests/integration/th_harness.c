@@ -105,6 +105,19 @@ const char *th_tmpdir(void)
 	return tmpdir_path;
 }
 
+const char *th_tmp_file(const char *name, const char *text)
+{
+	static char paths[4][PATH_MAX];
+	static unsigned next;
+	char *path = paths[next++ % 4];
+	FILE *f;
+
+	snprintf(path, PATH_MAX, "%s/%s", th_tmpdir(), name);
+	f = fopen(path, "we");
+	ck_assert_msg(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+	return path;
+}
+
 void th_tmpdir_cleanup(void)
 {
 	DIR *d;

@@ -58,6 +58,12 @@ const char *th_tmpdir(void);
 void th_tmpdir_cleanup(void);
 
 /*
+ * Write `text` to th_tmpdir()/<name> (a board file, say) and return its path, from a static ring
+ * of slots like th_app's; fails the test when it cannot be written.
+ */
+const char *th_tmp_file(const char *name, const char *text);
+
+/*
  * Start `tockhost args...` (args NULL-terminated, without argv[0]) in its own process group.
  * stdin_data (may be NULL: stdin is /dev/null) is written to its stdin, which is then closed.
  * Returns 0 or -errno.
