@@ -13,6 +13,7 @@
 
 #include "board/board.h"
 #include "board/board_config.h"
+#include "board/testrun.h"
 
 #ifndef TOCKHOST_VERSION
 #define TOCKHOST_VERSION "unknown"
@@ -23,6 +24,7 @@
 
 static const char usage[] =
 	"Usage: tockhost run [OPTIONS] APP.tbf...\n"
+	"       tockhost test [--junit FILE] [-v] SPEC   (app tests from a spec file; tockhost test --help)\n"
 	"       tockhost --help | --version\n"
 	"\n"
 	"Run Tock apps (TBF images) as sandboxed Linux processes under a host Tock kernel.\n"
@@ -276,6 +278,17 @@ int main(int argc, char **argv)
 	keep_std_fds_taken();
 	raise_fd_limit();
 
+	if (argc > 1 && !strcmp(argv[1], "test")) {
+		char self[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		if (n <= 0) {
+			fprintf(stderr, "tockhost: test: cannot find my own binary: %s\n", strerror(errno));
+			return TR_SPEC_ERROR;
+		}
+		self[n] = '\0';
+		return tr_main(argc - 1, argv + 1, self);
+	}
 	/* `tockhost run ...`; `tockhost APP.tbf` works too. */
 	if (argc > 1 && !strcmp(argv[1], "run")) {
 		argv[1] = argv[0];
