@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(build-essential meson ninja-build pkg-config libseccomp-dev liburing-dev check
-          libjson-c-dev libinih-dev nettle-dev clang libclang-rt-14-dev valgrind)
+          libjson-c-dev libinih-dev nettle-dev clang libclang-rt-14-dev valgrind
+          libxml2-utils)
 
 install_missing() {
 	local missing=()

@@ -184,15 +184,17 @@ bool tr_any_broken(const struct tr_spec *s)
 
 static void write_app_diff(const struct tr_app *a, FILE *f)
 {
+	bool lines_met = a->matched == a->n_lines;
+
 	fprintf(f, "app '%s': %s\n", a->name, a->broken ? a->broken : "expectations not met yet");
 	fprintf(f, "  expected, in order (ok = seen, >> = first unmet):\n");
 	for (size_t j = 0; j < a->n_lines; j++)
 		fprintf(f, "  %-3s %2zu %s\"%s\"\n", j < a->matched ? "ok" : j == a->matched ? ">>" : "", j + 1,
 		        a->lines[j].is_re ? "regex " : "", a->lines[j].text);
 	if (a->has_exit)
-		fprintf(f, "  %-3s    exit code %d\n", a->exit_ok ? "ok" : ">>", a->exit_code);
+		fprintf(f, "  %-3s    exit code %d\n", a->exit_ok ? "ok" : lines_met ? ">>" : "", a->exit_code);
 	if (a->fault.text)
-		fprintf(f, "  %-3s    fault %s\"%s\"\n", a->fault_ok ? "ok" : ">>", a->fault.is_re ? "regex " : "",
+		fprintf(f, "  %-3s    fault %s\"%s\"\n", a->fault_ok ? "ok" : lines_met ? ">>" : "", a->fault.is_re ? "regex " : "",
 		        a->fault.text);
 	fprintf(f, "  actual console lines (%zu%s):\n", a->n_out, a->n_out == TR_MAX_KEPT_LINES ? ", later ones not kept" : "");
 	for (size_t j = 0; j < a->n_out; j++)
