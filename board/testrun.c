@@ -32,6 +32,8 @@ struct stream {
 
 struct run {
 	struct tr_spec *s;
+	struct stream *out; /* stdout, drained before each stderr line is handled */
+	bool *out_open;
 	bool verbose;
 	FILE *log;       /* the whole output, for JUnit's system-out */
 	char *log_buf;
@@ -46,12 +48,27 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int pump(struct run *r, struct stream *st);
+
 static void on_line(struct run *r, const struct stream *st, char *line)
 {
 	if (r->verbose)
 		fprintf(st->is_err ? stderr : stdout, "%s\n", line);
 	fprintf(r->log, "%s\n", line);
 	if (st->is_err) {
+		/*
+		 * The supervisor flushes stdout before each report, so every console line written before
+		 * this report is in the stdout pipe now: read it all first, or an exit report could be
+		 * matched before the app's last line.
+		 */
+		while (*r->out_open) {
+			int n = pump(r, r->out);
+
+			if (n < 0)
+				*r->out_open = false;
+			if (n <= 0)
+				break;
+		}
 		if (!strncmp(line, "tockhost: ", 10))
 			tr_on_kernel(r->s, line + 10);
 		return;
@@ -68,21 +85,22 @@ static void on_line(struct run *r, const struct stream *st, char *line)
 	}
 }
 
-/* Read what is there; false at EOF or error. Lines longer than the buffer are cut, not lost. */
-static bool pump(struct run *r, struct stream *st)
+/* Read what is there (the fds are non-blocking): 1 read some, 0 nothing yet, -1 EOF or error.
+ * Lines longer than the buffer are cut, not lost. */
+static int pump(struct run *r, struct stream *st)
 {
 	ssize_t n = read(st->fd, st->buf + st->len, sizeof(st->buf) - 1 - st->len);
 	char *start, *nl;
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return true;
+		return 0;
 	if (n <= 0) {
 		if (st->len) {
 			st->buf[st->len] = '\0';
-			on_line(r, st, st->buf);
 			st->len = 0;
+			on_line(r, st, st->buf);
 		}
-		return false;
+		return -1;
 	}
 	st->len += (size_t)n;
 	st->buf[st->len] = '\0';
@@ -96,10 +114,10 @@ static bool pump(struct run *r, struct stream *st)
 	memmove(st->buf, start, st->len);
 	if (st->len == sizeof(st->buf) - 1) {
 		st->buf[st->len] = '\0';
-		on_line(r, st, st->buf);
 		st->len = 0;
+		on_line(r, st, st->buf);
 	}
-	return true;
+	return 1;
 }
 
 static char **build_argv(const struct tr_spec *s, const char *self)
@@ -156,6 +174,9 @@ static pid_t spawn(char **argv, int *out_fd, int *err_fd)
 		close(err[0]);
 		return -1;
 	}
+	/* Non-blocking reads: stdout is drained up to "nothing more yet" before each report. */
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(err[0], F_SETFL, O_NONBLOCK);
 	*out_fd = out[0];
 	*err_fd = err[0];
 	return pid;
@@ -178,7 +199,7 @@ static void stop_child(struct run *r, pid_t pid, struct stream *st, bool *open_f
 		}
 		if (poll(p, 2, 10) > 0)
 			for (int i = 0; i < 2; i++)
-				if (p[i].revents && !pump(r, &st[i]))
+				if (p[i].revents && open_fd[i] && pump(r, &st[i]) < 0)
 					open_fd[i] = false;
 		waited_ms += 10;
 	}
@@ -196,6 +217,8 @@ static int run_spec(struct run *r, const char *self)
 
 	if (!argv)
 		return TR_FAIL;
+	r->out = &st[0];
+	r->out_open = &open_fd[0];
 	pid = spawn(argv, &st[0].fd, &st[1].fd);
 	free(argv);
 	if (pid < 0) {
@@ -223,7 +246,7 @@ static int run_spec(struct run *r, const char *self)
 		if (n < 0 && errno != EINTR)
 			result = TR_FAIL;
 		for (int i = 0; n > 0 && i < 2; i++)
-			if (p[i].revents && !pump(r, &st[i]))
+			if (p[i].revents && open_fd[i] && pump(r, &st[i]) < 0)
 				open_fd[i] = false;
 		if (tr_any_broken(r->s))
 			result = TR_FAIL;

@@ -29,7 +29,7 @@ struct tr_app {
 	size_t matched;  /* expectations met so far, in order */
 	char **out;      /* every console line of this app, for the diff */
 	size_t n_out;
-	bool exited, faulted, exit_ok, fault_ok;
+	bool loaded, exited, faulted, exit_ok, fault_ok;
 	int got_exit;
 	char *got_fault; /* first fault report text (after "faulted: ") */
 	char *broken;    /* why this app's expectations cannot be met any more */

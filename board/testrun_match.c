@@ -44,9 +44,10 @@ static bool expect_contains(const struct tr_expect *e, const char *text)
 	return strstr(text, e->text) != NULL;
 }
 
+/* Loaded too: an [app] section no image answers to is not met by having no expectations. */
 static bool app_met(const struct tr_app *a)
 {
-	return !a->broken && a->matched == a->n_lines && (!a->has_exit || a->exit_ok) && (!a->fault.text || a->fault_ok);
+	return a->loaded && !a->broken && a->matched == a->n_lines && (!a->has_exit || a->exit_ok) && (!a->fault.text || a->fault_ok);
 }
 
 void tr_on_console(struct tr_spec *s, const char *app, const char *text)
@@ -55,7 +56,7 @@ void tr_on_console(struct tr_spec *s, const char *app, const char *text)
 	char *copy;
 
 	if (!a) {
-		set_broken(&s->broken, "console line from '%s', an app the spec does not name", app);
+		set_broken(&s->broken, "an image runs as '%s', which no [app] section names", app);
 		return;
 	}
 	if (a->n_out < TR_MAX_KEPT_LINES && (copy = strdup(text))) {
@@ -125,8 +126,13 @@ void tr_on_kernel(struct tr_spec *s, const char *line)
 	if (!strncmp(line, "loaded '", 8)) {
 		name = line + 8;
 		end = strchr(name, '\'');
-		if (end && !find_app(s, name, (size_t)(end - name)))
-			set_broken(&s->broken, "an image loaded as '%.*s', which no [app] section names", (int)(end - name),
+		if (!end)
+			return;
+		a = find_app(s, name, (size_t)(end - name));
+		if (a)
+			a->loaded = true;
+		else
+			set_broken(&s->broken, "an image runs as '%.*s', which no [app] section names", (int)(end - name),
 			           name);
 		return;
 	}
@@ -153,7 +159,9 @@ void tr_on_end(struct tr_spec *s)
 
 		if (app_met(a) || a->broken)
 			continue;
-		if (a->matched < a->n_lines)
+		if (!a->loaded)
+			set_broken(&a->broken, "no image loaded under this name");
+		else if (a->matched < a->n_lines)
 			set_broken(&a->broken, "the run ended before expected line %zu", a->matched + 1);
 		else if (a->has_exit)
 			set_broken(&a->broken, "the run ended before the app exited");
@@ -186,7 +194,8 @@ static void write_app_diff(const struct tr_app *a, FILE *f)
 {
 	bool lines_met = a->matched == a->n_lines;
 
-	fprintf(f, "app '%s': %s\n", a->name, a->broken ? a->broken : "expectations not met yet");
+	fprintf(f, "app '%s': %s\n", a->name,
+	        a->broken ? a->broken : a->loaded ? "expectations not met yet" : "no image loaded under this name yet");
 	fprintf(f, "  expected, in order (ok = seen, >> = first unmet):\n");
 	for (size_t j = 0; j < a->n_lines; j++)
 		fprintf(f, "  %-3s %2zu %s\"%s\"\n", j < a->matched ? "ok" : j == a->matched ? ">>" : "", j + 1,

@@ -127,7 +127,8 @@ timeout = 30
 image = $APPS_DIR/hello.tbf
 SPEC
 run misnamed 1 "$dir/misnamed.ini"
-has misnamed "loaded as 'hello', which no [app] section names"
+has misnamed "an image runs as 'hello', which no [app] section names"
+has misnamed "app 'hullo': no image loaded under this name"
 
 # Bad specs: one line with file:line, exit 3, nothing run (no console line, no 'loaded').
 bad() { # NAME WANT_TEXT, spec on stdin

@@ -116,13 +116,16 @@ START_TEST(test_match_interleaved)
 
 	ck_assert_int_eq(load(&s, two_apps), 0);
 	tr_on_kernel(&s, "loaded 'x' as ProcessId 0 (flash 0x0-0x1, RAM 0x2-0x3)");
-	tr_on_console(&s, "y", "y1"); /* order across apps does not matter */
+	tr_on_console(&s, "y", "y1");
+	tr_on_console(&s, "x", "x1 early"); /* console lines may be read before the load report */ /* order across apps does not matter */
 	tr_on_console(&s, "x", "x1");
 	tr_on_console(&s, "x", "noise"); /* not strict: lines between are allowed */
 	ck_assert(!tr_all_met(&s));
 	tr_on_console(&s, "x", "x2 42");
 	ck_assert(!tr_all_met(&s)); /* the exit code is still due */
 	tr_on_kernel(&s, "process 'x' (ProcessId 0) exited with code 0");
+	ck_assert(!tr_all_met(&s)); /* y's load report has not been read yet */
+	tr_on_kernel(&s, "loaded 'y' as ProcessId 1 (flash 0x0-0x1, RAM 0x2-0x3)");
 	ck_assert(tr_all_met(&s));
 	ck_assert(!tr_any_broken(&s));
 	cleanup(&s);
@@ -160,6 +163,7 @@ START_TEST(test_match_exit_and_fault)
 	struct tr_spec s;
 
 	ck_assert_int_eq(load(&s, "[app x]\nimage = a.tbf\nexit = 2\n[app y]\nimage = a.tbf\nfault = NULL\n"), 0);
+	tr_on_kernel(&s, "loaded 'y' as ProcessId 1 (flash 0x0-0x1, RAM 0x2-0x3)");
 	tr_on_kernel(&s, "process 'y' (ProcessId 1) faulted: write through NULL pointer");
 	ck_assert(s.apps[1].fault_ok);
 	tr_on_kernel(&s, "process 'x' (ProcessId 0) exited with code 1");
@@ -177,6 +181,7 @@ START_TEST(test_match_unexpected_fault_and_end)
 	tr_on_kernel(&s, "process 'y' (ProcessId 1) faulted: memory access violation");
 	ck_assert_ptr_nonnull(strstr(s.apps[1].broken, "no fault was expected"));
 	ck_assert_ptr_null(s.apps[0].broken);
+	tr_on_kernel(&s, "loaded 'x' as ProcessId 0 (flash 0x0-0x1, RAM 0x2-0x3)");
 	tr_on_end(&s);
 	ck_assert_ptr_nonnull(strstr(s.apps[0].broken, "the run ended before expected line 1"));
 	cleanup(&s);
@@ -190,6 +195,8 @@ START_TEST(test_match_unknown_app)
 	ck_assert_int_eq(load(&s, two_apps), 0);
 	tr_on_kernel(&s, "loaded 'z' as ProcessId 2 (flash 0x0-0x1, RAM 0x2-0x3)");
 	ck_assert(tr_any_broken(&s));
+	tr_on_end(&s);
+	ck_assert_ptr_nonnull(strstr(s.apps[0].broken, "no image loaded under this name"));
 	cleanup(&s);
 }
 END_TEST
