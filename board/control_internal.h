@@ -11,7 +11,7 @@
 #include "board/board_config.h"
 #include "board/control.h"
 #include "board/control_request.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/trace.h"
 #include "hostkernel/kernel.h"
 
 struct hk_control;

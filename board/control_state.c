@@ -8,7 +8,7 @@
 #include "capsules/ipc/ipc_registry_string_name.h"
 #include "capsules/ipc/ipc_relay_message.h"
 #include "capsules/ipc/ipc_relay_request.h"
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 #include "hostkernel/linux/control_proc.h"
 #include "hostkernel/linux/control_server.h"
 
