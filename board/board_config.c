@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hostkernel/core/mpu_model.h"
+#include "hostkernel/mpu_model.h"
 
 void board_config_defaults(struct board_config *ret)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 /* [addr, addr+len) inside [ram_start, limit), not wrapping, not touching the guard. */
 bool hk_core_in_app_ram(const struct hk_process *p, uint64_t addr, uint64_t len, uint64_t limit)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/kernel.h"
+#include "hostkernel/kernel_ext.h" /* struct hk_upcall_entry */
 
 /* Capabilities: only their addresses matter (the kernel's single instance of each). */
 struct hk_cap_process_state {
@@ -26,13 +27,6 @@ struct hk_driver_entry {
 	uint32_t num;
 	const struct hk_driver_ops *ops;
 	void *self;
-};
-
-/* One queued task: a FunctionCall (fn != 0) or a null-upcall ReturnValue (fn == 0, for wait-for). */
-struct hk_upcall_entry {
-	uint32_t driver, slot;
-	uint64_t fn, appdata;
-	uint32_t a0, a1, a2;
 };
 
 struct hk_upcall_slot {

@@ -6,7 +6,7 @@
 #include "hostkernel/board_caps.h"
 #include "hostkernel/core/core.h"
 #include "hostkernel/core/share.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 #define HK_DEFAULT_QUEUE_DEPTH 10u
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 
 static char *dup_or_empty(const char *s)
 {

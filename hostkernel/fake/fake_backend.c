@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 #include "hostkernel/fake/fake_backend.h"
 #include "hostkernel/fake/fake_internal.h"
 

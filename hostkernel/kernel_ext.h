@@ -1,6 +1,6 @@
-/* Core functions beyond kernel.h for backends: targeted scheduling (fake backend), clock hook, fault cause. */
-#ifndef TOCKHOST_CORE_EXT_H
-#define TOCKHOST_CORE_EXT_H
+/* Kernel functions beyond kernel.h for backends and tests: targeted scheduling, clock hook, fault cause, queue peeks. */
+#ifndef TOCKHOST_KERNEL_EXT_H
+#define TOCKHOST_KERNEL_EXT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,5 +23,14 @@ int hk_sched_make_current(struct hk_kernel *k, struct hk_process *p);
 void hk_clock_set_virtual_ns(struct hk_kernel *k, uint64_t ns);
 /* The one-line cause of p's last fault (kernel-detected ones included), or NULL. Kernel-owned. */
 const char *hk_process_fault_cause(const struct hk_process *p);
+
+/* One queued task of a process: a FunctionCall (fn != 0) or a null-upcall ReturnValue (fn == 0, for wait-for). */
+struct hk_upcall_entry {
+	uint32_t driver, slot;
+	uint64_t fn, appdata;
+	uint32_t a0, a1, a2;
+};
+/* Read-only peek (tests, fuzzers): the i-th queued task from the head, or NULL past the end. */
+const struct hk_upcall_entry *hk_process_queued(const struct hk_process *p, uint32_t i);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "board/control_internal.h"
+#include "control/internal.h"
 
 struct json_object *control_json_u64(uint64_t v)
 {

@@ -2,13 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "board/control_internal.h"
+#include "control/internal.h"
 
 enum ipc_kind { IPC_NONE = 0, IPC_STRING_NAME, IPC_PACKAGE_NAME, IPC_RELAY_REQUEST, IPC_RELAY_MESSAGE };
 
-static enum ipc_kind ipc_kind(const struct board_control *bc, uint32_t driver)
+static enum ipc_kind ipc_kind(const struct control_service *cs, uint32_t driver)
 {
-	const struct control_ipc *i = &bc->ipc;
+	const struct control_ipc *i = &cs->ipc;
 
 	if (i->relay_request && driver == i->relay_request_driver)
 		return IPC_RELAY_REQUEST;
@@ -52,9 +52,9 @@ static const char *command_name(enum ipc_kind kind, uint64_t cmd)
 	}
 }
 
-static void add_driver(struct board_control *bc, struct json_object *o, uint64_t driver)
+static void add_driver(struct control_service *cs, struct json_object *o, uint64_t driver)
 {
-	const char *name = driver <= UINT32_MAX ? control_driver_name(bc->k, (uint32_t)driver) : NULL;
+	const char *name = driver <= UINT32_MAX ? control_driver_name(cs->k, (uint32_t)driver) : NULL;
 
 	json_object_object_add(o, "driver", control_json_u64(driver));
 	if (name)
@@ -123,14 +123,14 @@ static void decode_command_result(enum ipc_kind kind, uint64_t cmd, const uint64
 	}
 }
 
-static void decode_command(struct board_control *bc, const struct hk_trace_syscall *s, struct json_object *o)
+static void decode_command(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o)
 {
-	enum ipc_kind kind = s->arg[0] <= UINT32_MAX ? ipc_kind(bc, (uint32_t)s->arg[0]) : IPC_NONE;
+	enum ipc_kind kind = s->arg[0] <= UINT32_MAX ? ipc_kind(cs, (uint32_t)s->arg[0]) : IPC_NONE;
 	const char *name = command_name(kind, s->arg[1]);
 	struct json_object *args = json_object_new_array();
 	uint64_t cmd = s->arg[1];
 
-	add_driver(bc, o, s->arg[0]);
+	add_driver(cs, o, s->arg[0]);
 	json_object_object_add(o, "cmd", control_json_u64(cmd));
 	if (name)
 		json_object_object_add(o, "op", json_object_new_string(name));
@@ -165,7 +165,7 @@ static const char *yield_name(uint64_t kind)
 	       kind == TOCK_YIELD_WAIT_FOR ? "wait-for" : "invalid";
 }
 
-void control_decode_syscall(struct board_control *bc, const struct hk_trace_syscall *s, struct json_object *o)
+void control_decode_syscall(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o)
 {
 	char hex[24];
 
@@ -174,18 +174,18 @@ void control_decode_syscall(struct board_control *bc, const struct hk_trace_sysc
 	case TOCK_CLASS_YIELD:
 		json_object_object_add(o, "yield", json_object_new_string(yield_name(s->arg[0])));
 		if (s->arg[0] == TOCK_YIELD_WAIT_FOR) {
-			add_driver(bc, o, s->arg[1]);
+			add_driver(cs, o, s->arg[1]);
 			json_object_object_add(o, "slot", control_json_u64(s->arg[2]));
 		}
 		break;
 	case TOCK_CLASS_COMMAND:
-		decode_command(bc, s, o);
+		decode_command(cs, s, o);
 		return;
 	case TOCK_CLASS_SUBSCRIBE:
 	case TOCK_CLASS_ALLOW_RW:
 	case TOCK_CLASS_ALLOW_RO:
 	case TOCK_CLASS_ALLOW_USERSPACE_READ:
-		add_driver(bc, o, s->arg[0]);
+		add_driver(cs, o, s->arg[0]);
 		json_object_object_add(o, "slot", control_json_u64(s->arg[1]));
 		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)s->arg[2]);
 		json_object_object_add(o, s->class_id == TOCK_CLASS_SUBSCRIBE ? "fn" : "ptr", json_object_new_string(hex));
@@ -227,13 +227,13 @@ static const char *upcall_name(enum ipc_kind kind, uint32_t slot)
 	}
 }
 
-void control_decode_upcall(struct board_control *bc, const struct hk_trace_upcall *u, struct json_object *o)
+void control_decode_upcall(struct control_service *cs, const struct hk_trace_upcall *u, struct json_object *o)
 {
-	enum ipc_kind kind = ipc_kind(bc, u->driver);
+	enum ipc_kind kind = ipc_kind(cs, u->driver);
 	const char *name = upcall_name(kind, u->slot);
 	struct json_object *args = json_object_new_array();
 
-	add_driver(bc, o, u->driver);
+	add_driver(cs, o, u->driver);
 	json_object_object_add(o, "slot", json_object_new_int64(u->slot));
 	if (name)
 		json_object_object_add(o, "op", json_object_new_string(name));

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "board/control_internal.h"
-#include "hostkernel/linux/control_server.h"
+#include "control/internal.h"
+#include "hostkernel/linux/ctlsock.h"
 
 /* ---- stats (cheap: a few compares and increments per event; a clock read only around RPCs) ---- */
 
@@ -55,10 +55,10 @@ static void rpc_done(struct control_stats *s, hk_pid client, uint32_t status)
 	}
 }
 
-static void count_syscall(struct board_control *bc, const struct hk_trace_event *ev)
+static void count_syscall(struct control_service *cs, const struct hk_trace_event *ev)
 {
 	const struct hk_trace_syscall *sc = &ev->u.syscall;
-	struct control_stats *s = &bc->stats;
+	struct control_stats *s = &cs->stats;
 	struct control_driver_stats *d;
 
 	s->syscalls++;
@@ -69,7 +69,7 @@ static void count_syscall(struct board_control *bc, const struct hk_trace_event 
 		d->commands++;
 		if (sc->result == HK_SYSCALL_RESUME && sc->ret[0] < TOCK_RET_SUCCESS)
 			d->command_failures++;
-		else if (bc->ipc.relay_request && sc->arg[0] == bc->ipc.relay_request_driver && sc->arg[1] == 0x10)
+		else if (cs->ipc.relay_request && sc->arg[0] == cs->ipc.relay_request_driver && sc->arg[1] == 0x10)
 			rpc_sent(s, ev->pid);
 		return;
 	case TOCK_CLASS_SUBSCRIBE:
@@ -87,19 +87,19 @@ static void count_syscall(struct board_control *bc, const struct hk_trace_event 
 	}
 }
 
-static void count(struct board_control *bc, const struct hk_trace_event *ev)
+static void count(struct control_service *cs, const struct hk_trace_event *ev)
 {
-	struct control_stats *s = &bc->stats;
+	struct control_stats *s = &cs->stats;
 	struct control_driver_stats *d;
 
 	switch (ev->kind) {
 	case HK_TRACE_SYSCALL:
-		count_syscall(bc, ev);
+		count_syscall(cs, ev);
 		return;
 	case HK_TRACE_UPCALL:
 		if ((d = driver_stats(s, ev->u.upcall.driver)))
 			d->upcalls++;
-		if (bc->ipc.relay_request && ev->u.upcall.driver == bc->ipc.relay_request_driver && ev->u.upcall.slot == 0)
+		if (cs->ipc.relay_request && ev->u.upcall.driver == cs->ipc.relay_request_driver && ev->u.upcall.slot == 0)
 			rpc_done(s, ev->pid, ev->u.upcall.a0);
 		return;
 	case HK_TRACE_UPCALL_DROPPED:
@@ -155,7 +155,7 @@ static bool involves(const struct hk_trace_event *ev, const struct hk_process *p
 	return ev->kind == HK_TRACE_STATE && ev->u.state.new_pid == pid && p;
 }
 
-bool control_trace_match(struct board_control *bc, const struct control_trace_filter *f, const struct hk_trace_event *ev)
+bool control_trace_match(struct control_service *cs, const struct control_trace_filter *f, const struct hk_trace_event *ev)
 {
 	uint64_t driver = 0;
 	bool has_driver = event_driver(ev, &driver);
@@ -166,7 +166,7 @@ bool control_trace_match(struct board_control *bc, const struct control_trace_fi
 		bool match = ev->process && !strcmp(hk_process_name(ev->process), f->app);
 
 		if (!match && ev->kind == HK_TRACE_COPY) {
-			const struct hk_process *dst = hk_process_lookup(bc->k, ev->u.copy.dst);
+			const struct hk_process *dst = hk_process_lookup(cs->k, ev->u.copy.dst);
 
 			match = dst && !strcmp(hk_process_name(dst), f->app);
 		}
@@ -180,7 +180,7 @@ bool control_trace_match(struct board_control *bc, const struct control_trace_fi
 		return has_driver && driver == f->driver;
 	if (f->all)
 		return true;
-	return has_driver && driver <= UINT32_MAX && control_driver_is_ipc(bc->k, (uint32_t)driver);
+	return has_driver && driver <= UINT32_MAX && control_driver_is_ipc(cs->k, (uint32_t)driver);
 }
 
 /* ---- events as JSON ---- */
@@ -188,31 +188,31 @@ bool control_trace_match(struct board_control *bc, const struct control_trace_fi
 static const char *const kind_names[] = { "syscall", "upcall", "upcall_dropped", "copy", "state" };
 static const char *const change_names[] = { "started", "faulted", "terminated", "restarted", "stopped", "resumed" };
 
-static void add_app(struct board_control *bc, struct json_object *o, const char *key, hk_pid pid)
+static void add_app(struct control_service *cs, struct json_object *o, const char *key, hk_pid pid)
 {
-	const struct hk_process *p = hk_process_lookup(bc->k, pid);
+	const struct hk_process *p = hk_process_lookup(cs->k, pid);
 
 	if (p)
 		json_object_object_add(o, key, json_object_new_string(hk_process_name(p)));
 }
 
-struct json_object *control_trace_event_json(struct board_control *bc, const struct hk_trace_event *ev)
+struct json_object *control_trace_event_json(struct control_service *cs, const struct hk_trace_event *ev)
 {
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "v", json_object_new_int(1));
 	json_object_object_add(o, "event", json_object_new_string(kind_names[ev->kind]));
-	json_object_object_add(o, "t_ns", control_json_u64(control_mono_ns() - bc->start_ns));
-	json_object_object_add(o, "kernel_ns", control_json_u64(hk_now_ns(bc->k)));
+	json_object_object_add(o, "t_ns", control_json_u64(control_mono_ns() - cs->start_ns));
+	json_object_object_add(o, "kernel_ns", control_json_u64(hk_now_ns(cs->k)));
 	json_object_object_add(o, "pid", json_object_new_int64(ev->pid));
 	if (ev->process)
 		json_object_object_add(o, "app", json_object_new_string(hk_process_name(ev->process)));
 	switch (ev->kind) {
 	case HK_TRACE_SYSCALL:
-		control_decode_syscall(bc, &ev->u.syscall, o);
+		control_decode_syscall(cs, &ev->u.syscall, o);
 		break;
 	case HK_TRACE_UPCALL:
-		control_decode_upcall(bc, &ev->u.upcall, o);
+		control_decode_upcall(cs, &ev->u.upcall, o);
 		json_object_object_add(o, "via", json_object_new_string(ev->u.upcall.wait_for ? "yield-wait-for" : "upcall"));
 		break;
 	case HK_TRACE_UPCALL_DROPPED:
@@ -221,11 +221,11 @@ struct json_object *control_trace_event_json(struct board_control *bc, const str
 		break;
 	case HK_TRACE_COPY:
 		json_object_object_add(o, "driver", control_json_u64(ev->u.copy.driver));
-		if (control_driver_name(bc->k, ev->u.copy.driver))
+		if (control_driver_name(cs->k, ev->u.copy.driver))
 			json_object_object_add(o, "driver_name",
-			                       json_object_new_string(control_driver_name(bc->k, ev->u.copy.driver)));
+			                       json_object_new_string(control_driver_name(cs->k, ev->u.copy.driver)));
 		json_object_object_add(o, "to_pid", json_object_new_int64(ev->u.copy.dst));
-		add_app(bc, o, "to_app", ev->u.copy.dst);
+		add_app(cs, o, "to_app", ev->u.copy.dst);
 		json_object_object_add(o, "bytes", control_json_u64(ev->u.copy.bytes));
 		json_object_object_add(o, "offered", control_json_u64(ev->u.copy.src_len));
 		break;
@@ -243,7 +243,7 @@ struct json_object *control_trace_event_json(struct board_control *bc, const str
 
 /* ---- streaming ---- */
 
-static void send_dropped(struct board_control *bc, struct control_client_state *s)
+static void send_dropped(struct control_service *cs, struct control_client_state *s)
 {
 	struct json_object *o = json_object_new_object();
 	size_t len;
@@ -252,33 +252,33 @@ static void send_dropped(struct board_control *bc, struct control_client_state *
 
 	json_object_object_add(o, "v", json_object_new_int(1));
 	json_object_object_add(o, "event", json_object_new_string("dropped"));
-	json_object_object_add(o, "t_ns", control_json_u64(control_mono_ns() - bc->start_ns));
+	json_object_object_add(o, "t_ns", control_json_u64(control_mono_ns() - cs->start_ns));
 	json_object_object_add(o, "count", control_json_u64(s->dropped));
 	txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
 	if (len + 1 < sizeof(buf)) {
 		memcpy(buf, txt, len);
 		buf[len] = '\n';
-		if (hk_control_stream(s->client, buf, len + 1))
+		if (hk_ctlsock_stream(s->client, buf, len + 1))
 			s->dropped = 0;
 	}
 	json_object_put(o);
 }
 
-static void stream(struct board_control *bc, const struct hk_trace_event *ev)
+static void stream(struct control_service *cs, const struct hk_trace_event *ev)
 {
 	struct control_client_state *s, *next;
 	struct json_object *o = NULL;
 	char *line = NULL;
 	size_t len = 0;
 
-	for (s = bc->tracing; s; s = next) {
-		next = s->next_trace; /* hk_control_stream may drop a stuck client (and unlink s) */
-		if (!control_trace_match(bc, &s->filter, ev))
+	for (s = cs->tracing; s; s = next) {
+		next = s->next_trace; /* hk_ctlsock_stream may drop a stuck client (and unlink s) */
+		if (!control_trace_match(cs, &s->filter, ev))
 			continue;
 		if (!line) {
 			const char *txt;
 
-			o = control_trace_event_json(bc, ev);
+			o = control_trace_event_json(cs, ev);
 			txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
 			line = malloc(len + 1);
 			if (!line)
@@ -286,12 +286,12 @@ static void stream(struct board_control *bc, const struct hk_trace_event *ev)
 			memcpy(line, txt, len);
 			line[len++] = '\n';
 		}
-		bc->stats.trace_events++;
+		cs->stats.trace_events++;
 		if (s->dropped)
-			send_dropped(bc, s);
-		if (s->dropped || !hk_control_stream(s->client, line, len)) {
+			send_dropped(cs, s);
+		if (s->dropped || !hk_ctlsock_stream(s->client, line, len)) {
 			s->dropped++;
-			bc->stats.trace_dropped++;
+			cs->stats.trace_dropped++;
 		}
 	}
 	free(line);
@@ -300,10 +300,10 @@ static void stream(struct board_control *bc, const struct hk_trace_event *ev)
 
 void control_tracer_event(struct hk_tracer *self, struct hk_kernel *k, const struct hk_trace_event *ev)
 {
-	struct board_control *bc = (struct board_control *)((char *)self - offsetof(struct board_control, tracer));
+	struct control_service *cs = (struct control_service *)((char *)self - offsetof(struct control_service, tracer));
 
 	(void)k;
-	count(bc, ev);
-	if (bc->tracing)
-		stream(bc, ev);
+	count(cs, ev);
+	if (cs->tracing)
+		stream(cs, ev);
 }

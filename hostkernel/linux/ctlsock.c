@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hostkernel/linux/control_internal.h"
+#include "hostkernel/linux/ctlsock_internal.h"
 
 #define ACCEPT_BATCH 16
 #define READ_BUDGET (64u * 1024u)         /* per readiness event: a flooding client cannot hog the loop */
@@ -49,27 +49,27 @@ static void cancel_poll(struct hk_linux *lx, struct lx_op *op)
 }
 
 /* An armed poll holds the client until its completion has been handled. */
-static void arm_read(struct hk_control_client *c)
+static void arm_read(struct hk_ctlsock_client *c)
 {
 	if (!c->rd_armed && !c->life.closing && (c->rd_armed = arm_poll(c->srv->lx, c->fd, &c->rd_op, POLLIN | POLLRDHUP)))
 		lx_life_hold(&c->life);
 }
 
-static void arm_write(struct hk_control_client *c)
+static void arm_write(struct hk_ctlsock_client *c)
 {
 	if (!c->wr_armed && !c->life.closing && (c->wr_armed = arm_poll(c->srv->lx, c->fd, &c->wr_op, POLLOUT)))
 		lx_life_hold(&c->life);
 }
 
-static void arm_accept(struct hk_control *ctl)
+static void arm_accept(struct hk_ctlsock *ctl)
 {
 	if (!ctl->accept_armed && ctl->listen_fd >= 0)
 		ctl->accept_armed = arm_poll(ctl->lx, ctl->listen_fd, &ctl->accept_op, POLLIN);
 }
 
-static void maybe_free(struct hk_control_client *c)
+static void maybe_free(struct hk_ctlsock_client *c)
 {
-	struct hk_control_client **pp;
+	struct hk_ctlsock_client **pp;
 
 	if (!lx_life_releasable(&c->life))
 		return;
@@ -82,9 +82,9 @@ static void maybe_free(struct hk_control_client *c)
 	free(c);
 }
 
-static void close_client(struct hk_control_client *c)
+static void close_client(struct hk_ctlsock_client *c)
 {
-	struct hk_control *ctl = c->srv;
+	struct hk_ctlsock *ctl = c->srv;
 
 	if (c->life.closing)
 		return;
@@ -107,7 +107,7 @@ static void close_client(struct hk_control_client *c)
 }
 
 /* Send what is queued; arm a POLLOUT wait when the socket is full. */
-static void try_send(struct hk_control_client *c)
+static void try_send(struct hk_ctlsock_client *c)
 {
 	while (c->out_len && !c->life.closing) {
 		ssize_t n = send(c->fd, c->out + c->out_head, c->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -134,7 +134,7 @@ static void try_send(struct hk_control_client *c)
 	}
 }
 
-static int out_append(struct hk_control_client *c, const char *data, size_t len)
+static int out_append(struct hk_ctlsock_client *c, const char *data, size_t len)
 {
 	size_t need = c->out_len + len;
 
@@ -162,7 +162,7 @@ static int out_append(struct hk_control_client *c, const char *data, size_t len)
 	return 0;
 }
 
-int hk_control_reply(struct hk_control_client *c, const char *line, size_t len)
+int hk_ctlsock_reply(struct hk_ctlsock_client *c, const char *line, size_t len)
 {
 	if (!c || c->life.closing || c->end_after_flush)
 		return -EPIPE;
@@ -175,7 +175,7 @@ int hk_control_reply(struct hk_control_client *c, const char *line, size_t len)
 	return out_append(c, line, len);
 }
 
-bool hk_control_stream(struct hk_control_client *c, const char *line, size_t len)
+bool hk_ctlsock_stream(struct hk_ctlsock_client *c, const char *line, size_t len)
 {
 	if (!c || c->life.closing || c->end_after_flush)
 		return false;
@@ -184,19 +184,19 @@ bool hk_control_stream(struct hk_control_client *c, const char *line, size_t len
 			/* Not reading at all: drop it at the next flush (never from inside the tracer's loop). */
 			c->srv->stats.dropped_slow++;
 			c->out_len = 0;
-			hk_control_client_end(c);
+			hk_ctlsock_client_end(c);
 		}
 		return false;
 	}
 	return out_append(c, line, len) == 0;
 }
 
-size_t hk_control_pending(const struct hk_control_client *c)
+size_t hk_ctlsock_pending(const struct hk_ctlsock_client *c)
 {
 	return c ? c->out_len : 0;
 }
 
-void hk_control_client_end(struct hk_control_client *c)
+void hk_ctlsock_client_end(struct hk_ctlsock_client *c)
 {
 	if (!c || c->life.closing)
 		return;
@@ -204,20 +204,20 @@ void hk_control_client_end(struct hk_control_client *c)
 	c->srv->dirty = true;
 }
 
-void hk_control_client_set_data(struct hk_control_client *c, void *data)
+void hk_ctlsock_client_set_data(struct hk_ctlsock_client *c, void *data)
 {
 	c->data = data;
 }
 
-void *hk_control_client_data(const struct hk_control_client *c)
+void *hk_ctlsock_client_data(const struct hk_ctlsock_client *c)
 {
 	return c->data;
 }
 
 /* Split into lines; an over-long line is refused once and skipped up to its newline. */
-static void feed(struct hk_control_client *c, const char *data, size_t n)
+static void feed(struct hk_ctlsock_client *c, const char *data, size_t n)
 {
-	struct hk_control *ctl = c->srv;
+	struct hk_ctlsock *ctl = c->srv;
 
 	while (n && !c->life.closing && !c->end_after_flush) {
 		const char *nl = memchr(data, '\n', n);
@@ -251,7 +251,7 @@ static void feed(struct hk_control_client *c, const char *data, size_t n)
 	}
 }
 
-static void on_readable(struct hk_control_client *c, int res)
+static void on_readable(struct hk_ctlsock_client *c, int res)
 {
 	char buf[4096];
 	size_t total = 0;
@@ -277,7 +277,7 @@ static void on_readable(struct hk_control_client *c, int res)
 		} else {
 			/* EOF: replies still owed are flushed first, then it goes. */
 			if (n == 0 && c->out_len)
-				hk_control_client_end(c);
+				hk_ctlsock_client_end(c);
 			else
 				close_client(c);
 			break;
@@ -300,9 +300,9 @@ static bool peer_allowed(int fd)
 
 static lx_op_complete on_read_polled, on_write_polled;
 
-static void add_client(struct hk_control *ctl, int fd)
+static void add_client(struct hk_ctlsock *ctl, int fd)
 {
-	struct hk_control_client *c;
+	struct hk_ctlsock_client *c;
 	int sndbuf = CLIENT_SNDBUF;
 
 	if (!peer_allowed(fd) || ctl->stats.clients >= CONTROL_MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
@@ -327,7 +327,7 @@ static void add_client(struct hk_control *ctl, int fd)
 	arm_read(c);
 }
 
-static void on_accept(struct hk_control *ctl, int res)
+static void on_accept(struct hk_ctlsock *ctl, int res)
 {
 	ctl->accept_armed = false;
 	for (int i = 0; i < ACCEPT_BATCH && res >= 0; i++) {
@@ -344,13 +344,13 @@ static void on_accept(struct hk_control *ctl, int res)
 static void on_accept_polled(struct hk_linux *lx, struct lx_op *op, int res)
 {
 	(void)op;
-	if (lx->control)
-		on_accept(lx->control, res);
+	if (lx->ctlsock)
+		on_accept(lx->ctlsock, res);
 }
 
 static void on_read_polled(struct hk_linux *lx, struct lx_op *op, int res)
 {
-	struct hk_control_client *c = lx_container_of(op, struct hk_control_client, rd_op);
+	struct hk_ctlsock_client *c = lx_container_of(op, struct hk_ctlsock_client, rd_op);
 
 	(void)lx;
 	/* The poll's hold covers this handler (a close inside it cannot free c); it goes last. */
@@ -361,7 +361,7 @@ static void on_read_polled(struct hk_linux *lx, struct lx_op *op, int res)
 
 static void on_write_polled(struct hk_linux *lx, struct lx_op *op, int res)
 {
-	struct hk_control_client *c = lx_container_of(op, struct hk_control_client, wr_op);
+	struct hk_ctlsock_client *c = lx_container_of(op, struct hk_ctlsock_client, wr_op);
 
 	(void)lx;
 	(void)res;
@@ -373,10 +373,10 @@ static void on_write_polled(struct hk_linux *lx, struct lx_op *op, int res)
 	maybe_free(c);
 }
 
-void lx_control_flush(struct hk_linux *lx)
+void lx_ctlsock_flush(struct hk_linux *lx)
 {
-	struct hk_control *ctl = lx->control;
-	struct hk_control_client *c, *next;
+	struct hk_ctlsock *ctl = lx->ctlsock;
+	struct hk_ctlsock_client *c, *next;
 
 	if (!ctl || !ctl->dirty)
 		return;
@@ -394,21 +394,21 @@ void lx_control_flush(struct hk_linux *lx)
 
 /* ---- lifetime ---- */
 
-int hk_control_open(struct hk_linux *lx, const char *path, const struct hk_control_handler *handler,
-                    struct hk_control **ret, const char **ret_why)
+int hk_ctlsock_open(struct hk_linux *lx, const char *path, const struct hk_ctlsock_handler *handler,
+                    struct hk_ctlsock **ret, const char **ret_why)
 {
-	struct hk_control *ctl;
+	struct hk_ctlsock *ctl;
 	int fd;
 
 	*ret_why = "bad arguments";
-	if (!lx || !handler || !handler->request || !ret || lx->control)
+	if (!lx || !handler || !handler->request || !ret || lx->ctlsock)
 		return -EINVAL;
 	ctl = calloc(1, sizeof(*ctl));
 	if (!ctl) {
 		*ret_why = "out of memory";
 		return -ENOMEM;
 	}
-	fd = lx_control_listen(path, &ctl->path, ret_why);
+	fd = lx_ctlsock_listen(path, &ctl->path, ret_why);
 	if (fd < 0) {
 		free(ctl);
 		return fd;
@@ -417,15 +417,15 @@ int hk_control_open(struct hk_linux *lx, const char *path, const struct hk_contr
 	ctl->handler = *handler;
 	ctl->listen_fd = fd;
 	ctl->accept_op.complete = on_accept_polled;
-	lx->control = ctl;
+	lx->ctlsock = ctl;
 	arm_accept(ctl);
 	*ret = ctl;
 	return 0;
 }
 
-void hk_control_close(struct hk_control *ctl)
+void hk_ctlsock_close(struct hk_ctlsock *ctl)
 {
-	struct hk_control_client *c;
+	struct hk_ctlsock_client *c;
 
 	if (!ctl)
 		return;
@@ -461,23 +461,23 @@ void hk_control_close(struct hk_control *ctl)
 		close(ctl->listen_fd);
 	if (ctl->path)
 		unlink(ctl->path);
-	if (ctl->lx->control == ctl)
-		ctl->lx->control = NULL;
+	if (ctl->lx->ctlsock == ctl)
+		ctl->lx->ctlsock = NULL;
 	free(ctl->path);
 	free(ctl);
 }
 
-const char *hk_control_path(const struct hk_control *ctl)
+const char *hk_ctlsock_path(const struct hk_ctlsock *ctl)
 {
 	return ctl ? ctl->path : NULL;
 }
 
-void hk_control_get_stats(const struct hk_control *ctl, struct hk_control_stats *ret)
+void hk_ctlsock_get_stats(const struct hk_ctlsock *ctl, struct hk_ctlsock_stats *ret)
 {
 	*ret = ctl->stats;
 }
 
-void hk_control_count_bad_request(struct hk_control_client *c)
+void hk_ctlsock_count_bad_request(struct hk_ctlsock_client *c)
 {
 	if (c)
 		c->srv->stats.bad_requests++;

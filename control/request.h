@@ -1,6 +1,6 @@
 /* Control-socket requests: parse and validate one JSON request line (protocol v1, doc/control-protocol.md). */
-#ifndef TOCKHOST_BOARD_CONTROL_REQUEST_H
-#define TOCKHOST_BOARD_CONTROL_REQUEST_H
+#ifndef TOCKHOST_CONTROL_REQUEST_H
+#define TOCKHOST_CONTROL_REQUEST_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,35 +1,35 @@
 /* Control socket "shares": IPC Share regions, their owners, grantees and mappings, and MPU slots per process. */
 #include <json-c/json.h>
 
-#include "board/control_internal.h"
+#include "control/internal.h"
 #include "capsules/ipc/ipc_identifier.h"
 #include "capsules/ipc/ipc_share.h"
 #include "hostkernel/kernel.h"
 
-static struct json_object *share_process(struct board_control *bc, hk_pid pid)
+static struct json_object *share_process(struct control_service *cs, hk_pid pid)
 {
 	struct json_object *o = json_object_new_object();
-	struct hk_process *p = hk_process_lookup(bc->k, pid);
+	struct hk_process *p = hk_process_lookup(cs->k, pid);
 
 	json_object_object_add(o, "app", json_object_new_string(p ? hk_process_name(p) : "?"));
 	json_object_object_add(o, "pid", control_json_u64(pid));
-	json_object_object_add(o, "ipc_id", control_json_id(ipc_identifier_of(bc->k, pid)));
+	json_object_object_add(o, "ipc_id", control_json_id(ipc_identifier_of(cs->k, pid)));
 	return o;
 }
 
 /* Every mapping of region id (the owner's included) as the kernel records it. */
-static struct json_object *share_mappings(struct board_control *bc, uint32_t region)
+static struct json_object *share_mappings(struct control_service *cs, uint32_t region)
 {
 	struct json_object *arr = json_object_new_array();
 	struct hk_share_mapping_info m;
 	size_t cursor = 0;
 
-	while (hk_share_mapping_next(bc->k, &cursor, &m)) {
+	while (hk_share_mapping_next(cs->k, &cursor, &m)) {
 		struct json_object *o;
 
 		if (m.region != region)
 			continue;
-		o = share_process(bc, m.pid);
+		o = share_process(cs, m.pid);
 		json_object_object_add(o, "address", control_json_u64(m.address));
 		json_object_object_add(o, "length", control_json_u64(m.length));
 		json_object_object_add(o, "writable", json_object_new_boolean(m.writable));
@@ -39,46 +39,46 @@ static struct json_object *share_mappings(struct board_control *bc, uint32_t reg
 	return arr;
 }
 
-static struct json_object *share_region(struct board_control *bc, size_t index,
+static struct json_object *share_region(struct control_service *cs, size_t index,
                                         const struct ipc_share_region_info *info)
 {
 	struct json_object *o = json_object_new_object(), *grants = json_object_new_array();
 	struct ipc_share_grant_info g;
 
 	json_object_object_add(o, "region", control_json_u64(info->region));
-	json_object_object_add(o, "owner", share_process(bc, info->owner));
+	json_object_object_add(o, "owner", share_process(cs, info->owner));
 	json_object_object_add(o, "size", control_json_u64(info->size));
-	for (size_t i = 0; ipc_share_grant_at(bc->ipc.share, index, i, &g); i++) {
-		struct json_object *r = share_process(bc, g.receiver);
+	for (size_t i = 0; ipc_share_grant_at(cs->ipc.share, index, i, &g); i++) {
+		struct json_object *r = share_process(cs, g.receiver);
 
 		json_object_object_add(r, "writable", json_object_new_boolean(g.writable));
 		json_object_object_add(r, "mapped", json_object_new_boolean(g.mapped));
 		json_object_array_add(grants, r);
 	}
 	json_object_object_add(o, "grants", grants);
-	json_object_object_add(o, "mappings", share_mappings(bc, info->region));
+	json_object_object_add(o, "mappings", share_mappings(cs, info->region));
 	return o;
 }
 
-void control_add_shares(struct board_control *bc, struct json_object *reply)
+void control_add_shares(struct control_service *cs, struct json_object *reply)
 {
 	struct json_object *regions = json_object_new_array(), *procs = json_object_new_array();
 	struct ipc_share_region_info info;
 	size_t cursor = 0;
 	hk_pid pid;
 
-	json_object_object_add(reply, "enabled", json_object_new_boolean(bc->ipc.share != NULL));
-	json_object_object_add(reply, "driver", control_json_u64(bc->ipc.share_driver));
-	json_object_object_add(reply, "mpu", json_object_new_string(hk_share_mpu_name(bc->k)));
-	for (size_t i = 0; bc->ipc.share && ipc_share_region_at(bc->ipc.share, i, &info); i++)
-		json_object_array_add(regions, share_region(bc, i, &info));
-	while (hk_process_next(bc->k, &cursor, &pid)) {
+	json_object_object_add(reply, "enabled", json_object_new_boolean(cs->ipc.share != NULL));
+	json_object_object_add(reply, "driver", control_json_u64(cs->ipc.share_driver));
+	json_object_object_add(reply, "mpu", json_object_new_string(hk_share_mpu_name(cs->k)));
+	for (size_t i = 0; cs->ipc.share && ipc_share_region_at(cs->ipc.share, i, &info); i++)
+		json_object_array_add(regions, share_region(cs, i, &info));
+	while (hk_process_next(cs->k, &cursor, &pid)) {
 		uint32_t used, total;
 		struct json_object *o;
 
-		if (hk_share_usage(bc->k, pid, &used, &total) < 0)
+		if (hk_share_usage(cs->k, pid, &used, &total) < 0)
 			continue;
-		o = share_process(bc, pid);
+		o = share_process(cs, pid);
 		json_object_object_add(o, "mpu_used", control_json_u64(used));
 		json_object_object_add(o, "mpu_total", control_json_u64(total));
 		json_object_array_add(procs, o);

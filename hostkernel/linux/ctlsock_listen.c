@@ -9,8 +9,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "hostkernel/linux/control_internal.h"
-#include "hostkernel/linux/control_protocol.h"
+#include "hostkernel/linux/ctlsock_internal.h"
+#include "tockhost/control_protocol.h"
 
 /* Our directory or none: a symlink, another owner or group/other access could let someone else in. */
 static int ensure_private_dir(const char *dir, const char **ret_why)
@@ -127,7 +127,7 @@ static int bind_listen(const char *path, const char **ret_why)
 	return fd;
 }
 
-int lx_control_listen(const char *path, char **ret_path, const char **ret_why)
+int lx_ctlsock_listen(const char *path, char **ret_path, const char **ret_why)
 {
 	char buf[PATH_MAX_CONTROL];
 	int fd, r;

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hostkernel/core/trap_codec.h"
+#include "hostkernel/transport/trap_codec.h"
 
 static int reject(const char **ret_reason, const char *why)
 {

@@ -1,6 +1,6 @@
 /* Process control and host-side facts for the control socket: stop/resume with SIGSTOP/SIGCONT, injected faults, layouts. */
-#ifndef TOCKHOST_CONTROL_PROC_H
-#define TOCKHOST_CONTROL_PROC_H
+#ifndef TOCKHOST_LINUX_PROCESS_CTL_H
+#define TOCKHOST_LINUX_PROCESS_CTL_H
 
 #include <stdbool.h>
 #include <stdint.h>

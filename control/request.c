@@ -1,5 +1,5 @@
 /* Control-socket requests: parse and validate one JSON request line with json-c. */
-#include "board/control_request.h"
+#include "control/request.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "hostkernel/linux/control_protocol.h"
+#include "tockhost/control_protocol.h"
 
 static const char *const cmd_names[CONTROL_CMD_COUNT_] = {
 	[CONTROL_CMD_HELLO] = "hello",     [CONTROL_CMD_PS] = "ps",         [CONTROL_CMD_SERVICES] = "services",

@@ -1,10 +1,10 @@
-/* Process control for the control socket: the kernel's stop/resume/fault/restart plus what the host process needs. */
+/* Process control for the control service: the kernel's stop/resume/fault/restart plus what the host process needs. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 
 #include "hostkernel/linux/backend_internal.h"
-#include "hostkernel/linux/control_proc.h"
+#include "hostkernel/linux/process_ctl.h"
 
 static struct lx_app *app_of(struct hk_linux *lx, const struct hk_process *p)
 {

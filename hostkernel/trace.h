@@ -1,6 +1,6 @@
-/* The kernel core's trace hook: one event per syscall, delivered upcall, allow-to-allow copy and lifecycle change. */
-#ifndef TOCKHOST_CORE_TRACE_H
-#define TOCKHOST_CORE_TRACE_H
+/* The kernel's trace hook (public): one event per syscall, delivered upcall, allow-to-allow copy and lifecycle change. */
+#ifndef TOCKHOST_TRACE_H
+#define TOCKHOST_TRACE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,14 +78,5 @@ struct hk_tracer {
 
 /* Install the one tracer (NULL turns tracing off). The tracer must outlive its installation. */
 void hk_kernel_set_tracer(struct hk_kernel *k, struct hk_tracer *tracer);
-
-/* ---- called by the core only, always under `if (k->tracer)` ---- */
-void hk_trace_syscall(struct hk_kernel *k, const struct hk_process *p, hk_pid pid, const struct hk_syscall *sc,
-                      enum hk_syscall_result result, const struct hk_resume *ret);
-void hk_trace_upcall(struct hk_kernel *k, const struct hk_process *p, uint32_t driver, uint32_t slot, uint32_t a0,
-                     uint32_t a1, uint32_t a2, bool null_upcall, bool wait_for);
-void hk_trace_upcall_dropped(struct hk_kernel *k, const struct hk_process *p, uint32_t driver, uint32_t slot);
-void hk_trace_copy(struct hk_kernel *k, uint32_t driver, hk_pid src, hk_pid dst, size_t bytes, size_t src_len);
-void hk_trace_state(struct hk_kernel *k, hk_pid pid, hk_pid new_pid, enum hk_trace_state_change change);
 
 #endif

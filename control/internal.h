@@ -1,6 +1,6 @@
-/* Internals of the board's control service shared by its files: instance state, per-client state, helpers. */
-#ifndef TOCKHOST_BOARD_CONTROL_INTERNAL_H
-#define TOCKHOST_BOARD_CONTROL_INTERNAL_H
+/* Internals of the control service shared by its files: instance state, per-client state, helpers. */
+#ifndef TOCKHOST_CONTROL_INTERNAL_H
+#define TOCKHOST_CONTROL_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,19 +8,13 @@
 
 #include <json-c/json.h>
 
-#include "board/board_config.h"
-#include "board/control.h"
-#include "board/control_request.h"
-#include "hostkernel/core/trace.h"
+#include "control/control.h"
+#include "control/request.h"
+#include "hostkernel/trace.h"
 #include "hostkernel/kernel.h"
 
-struct hk_control;
-struct hk_control_client;
-struct ipc_registry_string_name;
-struct ipc_registry_package_name;
-struct ipc_relay_request;
-struct ipc_relay_message;
-struct ipc_share;
+struct hk_ctlsock;
+struct hk_ctlsock_client;
 
 #define CONTROL_MAX_DRIVER_STATS 32
 #define CONTROL_LATENCY_WINDOW 4096 /* the last this many Relay Request round trips feed p50/p99 */
@@ -56,29 +50,18 @@ struct control_trace_filter {
 };
 
 struct control_client_state {
-	struct hk_control_client *client;
+	struct hk_ctlsock_client *client;
 	bool tracing;
 	struct control_trace_filter filter;
 	uint64_t dropped; /* events not queued since the last one that was */
 	struct control_client_state *next_trace;
 };
 
-/* The IPC capsules this board registered (NULL when off), found by their ops tables. */
-struct control_ipc {
-	struct ipc_registry_string_name *string_name;
-	struct ipc_registry_package_name *package_name;
-	struct ipc_relay_request *relay_request;
-	struct ipc_relay_message *relay_message;
-	uint32_t string_name_driver, package_name_driver, relay_request_driver, relay_message_driver;
-	struct ipc_share *share;
-	uint32_t share_driver;
-};
-
-struct board_control {
+struct control_service {
 	struct hk_linux *lx;
 	struct hk_kernel *k;
-	const struct board_config *cfg;
-	struct hk_control *srv;
+	bool virtual_time;
+	struct hk_ctlsock *srv;
 	struct hk_tracer tracer;
 	struct control_ipc ipc;
 	struct control_stats stats;
@@ -86,14 +69,14 @@ struct board_control {
 	uint64_t start_ns;                    /* CLOCK_MONOTONIC at start: trace times are relative to it */
 };
 
-/* control.c: reply helpers */
+/* service.c: reply helpers */
 struct json_object *control_reply_new(const struct control_request *req); /* {"v":1,"ok":true[,"id":...]} */
-void control_send(struct board_control *bc, struct hk_control_client *c, struct json_object *reply); /* consumes reply */
-void control_send_error(struct board_control *bc, struct hk_control_client *c, struct json_object *id,
+void control_send(struct control_service *cs, struct hk_ctlsock_client *c, struct json_object *reply); /* consumes reply */
+void control_send_error(struct control_service *cs, struct hk_ctlsock_client *c, struct json_object *id,
                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 uint64_t control_mono_ns(void);
 
-/* control_json.c: small builders */
+/* json.c: small builders */
 struct json_object *control_json_u64(uint64_t v);
 struct json_object *control_json_id(uint64_t ipc_id);                 /* "0x%016llx" */
 struct json_object *control_json_bytes(const uint8_t *b, size_t len); /* printable text, \xNN for the rest */
@@ -103,22 +86,22 @@ const char *control_variant_name(uint32_t variant);
 const char *control_driver_name(struct hk_kernel *k, uint32_t driver); /* ops name or NULL */
 bool control_driver_is_ipc(struct hk_kernel *k, uint32_t driver);
 
-/* control_state.c: ps, services, relay, stats */
-void control_add_ps(struct board_control *bc, struct json_object *reply);
-void control_add_services(struct board_control *bc, struct json_object *reply);
-void control_add_relay(struct board_control *bc, struct json_object *reply);
-void control_add_stats(struct board_control *bc, struct json_object *reply);
+/* state.c: ps, services, relay, stats */
+void control_add_ps(struct control_service *cs, struct json_object *reply);
+void control_add_services(struct control_service *cs, struct json_object *reply);
+void control_add_relay(struct control_service *cs, struct json_object *reply);
+void control_add_stats(struct control_service *cs, struct json_object *reply);
 
-/* control_share.c: shares */
-void control_add_shares(struct board_control *bc, struct json_object *reply);
+/* share.c: shares */
+void control_add_shares(struct control_service *cs, struct json_object *reply);
 
-/* control_trace.c: the kernel tracer (stats always, stream to subscribers) */
+/* trace.c: the kernel tracer (stats always, stream to subscribers) */
 void control_tracer_event(struct hk_tracer *self, struct hk_kernel *k, const struct hk_trace_event *ev);
-struct json_object *control_trace_event_json(struct board_control *bc, const struct hk_trace_event *ev);
-bool control_trace_match(struct board_control *bc, const struct control_trace_filter *f, const struct hk_trace_event *ev);
+struct json_object *control_trace_event_json(struct control_service *cs, const struct hk_trace_event *ev);
+bool control_trace_match(struct control_service *cs, const struct control_trace_filter *f, const struct hk_trace_event *ev);
 
-/* control_decode.c: names and decoded arguments of IPC commands and upcalls */
-void control_decode_syscall(struct board_control *bc, const struct hk_trace_syscall *s, struct json_object *o);
-void control_decode_upcall(struct board_control *bc, const struct hk_trace_upcall *u, struct json_object *o);
+/* decode.c: names and decoded arguments of IPC commands and upcalls */
+void control_decode_syscall(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o);
+void control_decode_upcall(struct control_service *cs, const struct hk_trace_upcall *u, struct json_object *o);
 
 #endif
