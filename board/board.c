@@ -9,6 +9,7 @@
 
 #include "board/app_load.h"
 #include "board/board_ipc.h"
+#include "board/syscall_filter.h"
 #include "capsules/alarm.h"
 #include "capsules/console.h"
 #include "capsules/rng.h"
@@ -224,6 +225,7 @@ static int setup(struct board *b)
 		return -ENOMEM;
 	}
 	hk_kernel_mint_caps(b->k, &b->caps);
+	hk_kernel_set_syscall_filter(b->k, &board_tbf_syscall_filter);
 	r = hk_linux_attach_kernel(b->lx, b->k, b->caps.process_state);
 	if (r < 0) {
 		fprintf(stderr, "tockhost: cannot attach the backend to the kernel: %s\n", strerror(-r));

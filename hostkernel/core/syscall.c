@@ -77,8 +77,7 @@ static enum hk_syscall_result do_command(struct hk_kernel *k, struct hk_process 
 	struct hk_call call;
 	struct hk_cmd_ret r;
 
-	if (k->ops->syscall_filter)
-		err = k->ops->syscall_filter(k->ctx, p, TOCK_CLASS_COMMAND, (uint32_t)sc->r[0], (uint32_t)sc->r[1]);
+	err = hk_core_filter(k, p, TOCK_CLASS_COMMAND, sc->r[0], sc->r[1]);
 	if (!err && !d)
 		err = TOCK_ERR_NODEVICE;
 	if (!err) {
