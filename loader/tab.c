@@ -83,6 +83,12 @@ static const char *plain_name(const char *path, const char **why)
 		*why = "an empty name";
 		return NULL;
 	}
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f) {
+			*why = "a name with control characters";
+			return NULL;
+		}
+	}
 	if (strlen(p) > TAB_MAX_NAME) {
 		*why = "a name longer than 255 bytes";
 		return NULL;

@@ -14,7 +14,7 @@
 #define TAB_MAX_METADATA (64u << 10)
 
 struct tab_member {
-	char name[TAB_MAX_NAME + 1]; /* plain file name: no directory, no ".." (checked) */
+	char name[TAB_MAX_NAME + 1]; /* plain file name: no directory, no "..", no control bytes (checked) */
 	uint8_t *data;               /* malloc'ed */
 	size_t len;
 };

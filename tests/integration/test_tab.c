@@ -62,6 +62,23 @@ START_TEST(test_tab_runs)
 }
 END_TEST
 
+/* A TAB written by `tbftool pack` runs too. */
+START_TEST(test_packed_tab_runs)
+{
+	const char *tab = tmp_path("packed.tab");
+	struct th_result r;
+
+	ck_assert_msg(getenv("TBFTOOL") && getenv("APPS_DIR"), "TBFTOOL and APPS_DIR must be set");
+	sh("\"$TBFTOOL\" pack --name packed --output packed.tab \"$APPS_DIR/hello.elf\"");
+	th_run(&r, NULL, TH_ARGS(TH_RUN, tab));
+	th_expect_clean(&r);
+	th_expect(&r, r.exit_code == 0, "exit status %d, want 0", r.exit_code);
+	th_expect(&r, th_has_line(r.out, "[packed] Hello from Tock on tockhost!"), "the packed TAB did not run");
+	th_result_free(&r);
+	cleanup();
+}
+END_TEST
+
 /* `tar -C dir .` writes "./" and "./x86_64.tbf": the same TAB. */
 START_TEST(test_tab_dot_names)
 {
@@ -172,6 +189,7 @@ static Suite *tab_suite(void)
 	TCase *tc = th_tcase("tab");
 
 	tcase_add_test(tc, test_tab_runs);
+	tcase_add_test(tc, test_packed_tab_runs);
 	tcase_add_test(tc, test_tab_dot_names);
 	tcase_add_test(tc, test_tab_in_spec);
 	tcase_add_loop_test(tc, test_bad_tab, 0, TH_ARRAY_SIZE(bad_tabs));
