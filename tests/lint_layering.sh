@@ -34,6 +34,10 @@ done
 for f in $(grep -rlE '#include *"hostkernel/board_caps\.h"' --include='*.c' --include='*.h' . 2>/dev/null); do
 	case "$f" in ./board/*|./hostkernel/core/*|./hostkernel/fake/*|./tests/*) ;; *) fail "$f includes board_caps.h";; esac
 done
+# The ABI headers (include/tock/, driver ABIs included) are plain C that apps compile: libc and each other only.
+for f in $(find include/tock -name '*.h' 2>/dev/null); do
+	grep -nE '#include *"' "$f" | grep -vE '#include *"tock/' && fail "$f: an ABI header may include only tock/ headers"
+done
 # Apps see only the ABI and libtock.
 for f in $(find apps tests/apps -name '*.[ch]' 2>/dev/null); do
 	grep -nE '#include *"(hostkernel|capsules|loader|board)/' "$f" && fail "$f includes kernel-side headers"

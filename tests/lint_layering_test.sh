@@ -45,5 +45,6 @@ capsules/console.c|#include "hostkernel/linux/backend_internal.h"
 hostkernel/core/process.c|#include <unistd.h>
 hostkernel/linux/spawn.c|#include "capsules/rng.h"
 apps/libtock/tock.c|#include "capsules/console.h"
+include/tock/drivers/rng.h|#include "hostkernel/capsule.h"
 CASES
 exit $status

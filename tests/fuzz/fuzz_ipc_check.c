@@ -16,7 +16,7 @@ static void fz_snap_slot(struct fz *f, size_t i, struct fz_slot_snap *s)
 	s->dropped = st.upcalls_dropped;
 	s->rr_valid = ipc_relay_request_get(f->rr, s->pid, &s->rr);
 	s->rm_valid = ipc_relay_message_info(f->rm, s->pid, &s->rm) == 0;
-	if (hk_allow_rw_get(f->k, RM, s->pid, IPC_RELAY_MESSAGE_RW_SLICE, &s->slice) == 0 && s->slice.len >= 8)
+	if (hk_allow_rw_get(f->k, RM, s->pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, &s->slice) == 0 && s->slice.len >= 8)
 		memcpy(s->header, s->slice.ptr, 8);
 }
 

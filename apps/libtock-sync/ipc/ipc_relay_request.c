@@ -1,11 +1,6 @@
 /* IPC Relay Request blocking API: client waits on upcall 0; the server alternates "take" and waits on upcall 1. */
 #include "ipc_relay_request.h"
 
-enum {
-	RELAY_REQUEST_SUBSCRIBE_CLIENT_RESPONSE = 0,
-	RELAY_REQUEST_SUBSCRIBE_SERVER_REQUEST = 1,
-};
-
 bool libtocksync_ipc_relay_request_exists(void)
 {
 	return libtock_ipc_relay_request_driver_exists();
@@ -29,7 +24,7 @@ returncode_t libtocksync_ipc_relay_request_client_send_request(uint64_t ipc_id, 
 		ret = libtock_ipc_relay_request_command_client_send_request(ipc_id);
 	if (ret == RETURNCODE_SUCCESS) {
 		/* Upcall 0 (status, len, 0) ends every transaction, however it ends. */
-		up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, RELAY_REQUEST_SUBSCRIBE_CLIENT_RESPONSE);
+		up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE);
 		*response_len = up.data1;
 		ret = tock_status_to_returncode((statuscode_t)up.data0);
 	}
@@ -71,7 +66,7 @@ static returncode_t server_wait(bool from_one, uint64_t want, uint64_t* client_i
 			ret = libtock_ipc_relay_request_server_get_next_request(client_id, request_buf, request_len);
 		if (ret != RETURNCODE_ENODEVICE)
 			return ret;
-		yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, RELAY_REQUEST_SUBSCRIBE_SERVER_REQUEST);
+		yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_SERVER_REQUEST);
 	}
 }
 
