@@ -37,7 +37,8 @@ void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c)
 
 	if (c->state == LX_DEAD)
 		return;
-	if (!c->recv_armed && !c->eof &&
+	/* A stashed frame is handled first: until then the next one stays where it is. */
+	if (!c->recv_armed && !c->eof && !c->stash_valid &&
 	    lx_channel_arm_recv(&c->chan, &lx->ring, c->recv_buf, sizeof(c->recv_buf), &c->recv_op) == 0) {
 		c->recv_armed = true;
 		lx_life_hold(&c->life);

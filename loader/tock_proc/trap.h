@@ -31,6 +31,14 @@ int ldr_trap_recv(struct tock_trap_frame *ret_frame);
 /* The same, exported (-rdynamic) for apps/libtock, which imports it weakly: apps never read the socket raw. */
 int tock_proc_trap_recv(struct tock_trap_frame *ret_frame);
 
+/*
+ * Exported to libtock: a syscall chain (tock/trap_frame.h), 1..TOCK_CHAIN_MAX SYSCALL frames sent
+ * at once; and the wait for the answer echoing `seq` (the ring's park hint names the syscall that
+ * blocked, which in a chain is not the last one sent). 0 or -errno.
+ */
+int tock_proc_trap_send_chain(const struct tock_trap_frame *frames, unsigned count);
+int tock_proc_trap_recv_for(struct tock_trap_frame *ret_frame, uint32_t seq);
+
 /* Send HELLO and wait for START. 0 or -errno. */
 int ldr_trap_handshake(void);
 
