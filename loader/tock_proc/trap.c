@@ -13,6 +13,7 @@
 #include "tock/abi.h"
 
 uint32_t tock_proc_trap_seq;
+uint32_t tock_proc_trap_round_trips;
 
 void ldr_exit_group(int status)
 {
@@ -30,6 +31,8 @@ static int send_frames(const struct tock_trap_frame *f, unsigned count)
 {
 	ssize_t n;
 
+	if (f[0].kind == TOCK_TRAP_SYSCALL)
+		tock_proc_trap_round_trips++; /* a chain is one */
 	if (ldr_ring_active())
 		return ldr_ring_send(f, count);
 	/* The socket keeps frame boundaries: a chain is its frames back to back. */

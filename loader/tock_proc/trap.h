@@ -12,6 +12,9 @@
  */
 extern uint32_t tock_proc_trap_seq;
 
+/* Trap round trips made so far: SYSCALL sends, a chain counting once (exported for tockbench's apps). */
+extern uint32_t tock_proc_trap_round_trips;
+
 /* Send one whole frame on TOCK_TRAP_FD; 0 or -errno (-EPIPE: short write). Async-signal-safe. */
 int ldr_trap_send_frame(const struct tock_trap_frame *f);
 

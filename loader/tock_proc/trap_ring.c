@@ -141,22 +141,39 @@ static void hand_off(void)
 }
 
 /*
- * Parked with a core split from the supervisor's: give the app core to whatever else runs there
- * (the app we handed off to) and look again each time it comes back, for a bounded while, before
- * sleeping. A waiter that stays runnable needs no wake-up at all, and the next hand-off back to
- * it is one sched_yield instead of a futex wake plus a futex wait.
+ * Parked, with the app core split from the supervisor's: rather than sleep at once, give the core
+ * to whatever else runs there (the app we handed off to) with sched_yield and look again each time
+ * it comes back, for a bounded while. A waiter that stays runnable needs no wake-up: the next
+ * hand-off back to it is one sched_yield instead of a futex wake plus a futex wait.
+ *
+ * That pays only while our apps have the core to themselves: a yield to another host process can
+ * cost that process's whole time slice (milliseconds). A yield that takes longer than any app's
+ * hand-off should (FOREIGN_CYCLES) says someone else is on the core, so the next parks sleep at
+ * once, for twice as many parks each time it happens again (up to BACKOFF_MAX), half as many
+ * again after each yield-spin that pays off. The budget adapts like the spin's.
  */
 #define YIELD_SPIN_CYCLES_MAX 250000ull
 #define YIELD_SPIN_CYCLES_MIN 10000ull
+#define FOREIGN_CYCLES 125000ull
+#define BACKOFF_MIN 16u
+#define BACKOFF_MAX 65536u
 static uint64_t yield_spin_cycles = YIELD_SPIN_CYCLES_MAX;
+static uint32_t yield_backoff = BACKOFF_MIN, yield_skip;
 
 static bool yield_spin(void)
 {
 	uint64_t start = __rdtsc();
 
+	if (yield_skip > 0) {
+		yield_skip--;
+		return false;
+	}
 	for (;;) {
+		uint64_t before;
+
 		if (ready()) {
 			yield_spin_cycles = YIELD_SPIN_CYCLES_MAX;
+			yield_backoff = yield_backoff / 2 > BACKOFF_MIN ? yield_backoff / 2 : BACKOFF_MIN;
 			return true;
 		}
 		if (__rdtsc() - start > yield_spin_cycles) {
@@ -164,7 +181,13 @@ static bool yield_spin(void)
 			                                                                    : YIELD_SPIN_CYCLES_MIN;
 			return false;
 		}
+		before = __rdtsc();
 		sched_yield();
+		if (__rdtsc() - before > FOREIGN_CYCLES) {
+			yield_skip = yield_backoff;
+			yield_backoff = yield_backoff * 2 < BACKOFF_MAX ? yield_backoff * 2 : BACKOFF_MAX;
+			return ready();
+		}
 	}
 }
 
