@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 packages=(build-essential meson ninja-build pkg-config libseccomp-dev liburing-dev check
           libjson-c-dev libinih-dev nettle-dev clang libclang-rt-14-dev valgrind
-          libxml2-utils)
+          libxml2-utils libarchive-dev)
 
 install_missing() {
 	local missing=()

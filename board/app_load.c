@@ -1,4 +1,4 @@
-/* Reading .tbf files for the board: bounded read, TBF parse, SHA-256 check, Kernel Version TLV check. */
+/* Reading .tbf and .tab files for the board: bounded read, TAB member pick, TBF parse, SHA-256 and kernel checks. */
 #include "board/app_load.h"
 
 #include <errno.h>
@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "loader/tab.h"
 
 static int read_file(const char *path, uint8_t **ret, size_t *ret_len, char *err, size_t err_len)
 {
@@ -82,7 +84,7 @@ static void file_stem(const char *path, char *out, size_t out_len)
 
 	base = base ? base + 1 : path;
 	n = strlen(base);
-	if (n > 4 && !strcmp(base + n - 4, ".tbf"))
+	if (n > 4 && (!strcmp(base + n - 4, ".tbf") || !strcmp(base + n - 4, ".tab")))
 		n -= 4;
 	if (n >= out_len)
 		n = out_len - 1;
@@ -98,9 +100,12 @@ static void make_printable(char *name)
 			*c = '?';
 }
 
-/* Check one object at `off`; 0 (usable), 1 (skip: disabled or padding), or -errno with err set. */
-static int check_object(const char *path, const uint8_t *img, size_t avail, size_t off, struct board_app_image *a,
-                        char *err, size_t err_len)
+/*
+ * Check one object at `off`; 0 (usable), 1 (skip: disabled or padding), or -errno with err set.
+ * `within` prefixes error lines ("x86_64.tbf: " for a TAB's member, else "").
+ */
+static int check_object(const char *path, const char *within, const uint8_t *img, size_t avail, size_t off,
+                        struct board_app_image *a, char *err, size_t err_len)
 {
 	struct tbf_error te;
 	int r;
@@ -110,14 +115,14 @@ static int check_object(const char *path, const uint8_t *img, size_t avail, size
 	if (r == 0)
 		r = tbf_verify_credentials(img, a->info.total_size, &a->info, &te);
 	if (r < 0) {
-		snprintf(err, err_len, "%s at offset %zu: %s", te.field ? te.field : "header", off + te.offset,
+		snprintf(err, err_len, "%s%s at offset %zu: %s", within, te.field ? te.field : "header", off + te.offset,
 		         te.message);
 		return r;
 	}
 	if (a->info.has_kernel_version &&
 	    (a->info.kernel_major != BOARD_KERNEL_MAJOR || a->info.kernel_minor > BOARD_KERNEL_MINOR)) {
-		snprintf(err, err_len, "Kernel Version TLV at offset %zu: app needs kernel %u.%u, this kernel is %u.%u",
-		         off + kernel_version_offset(img, &a->info), a->info.kernel_major, a->info.kernel_minor,
+		snprintf(err, err_len, "%sKernel Version TLV at offset %zu: app needs kernel %u.%u, this kernel is %u.%u",
+		         within, off + kernel_version_offset(img, &a->info), a->info.kernel_major, a->info.kernel_minor,
 		         BOARD_KERNEL_MAJOR, BOARD_KERNEL_MINOR);
 		return -EPROTONOSUPPORT;
 	}
@@ -133,21 +138,59 @@ static int check_object(const char *path, const uint8_t *img, size_t avail, size
 	return 0;
 }
 
+/* Replace the TAB in f->data by its x86_64.tbf member; *within names that member for error lines. */
+static int take_tab_member(struct board_app_file *f, char *within, size_t within_len, char *err, size_t err_len)
+{
+	struct tab t;
+	int r, i;
+
+	r = tab_read(f->data, f->len, BOARD_MAX_IMAGE_FILE, &t, err, err_len);
+	if (r < 0)
+		return r;
+	i = tab_find_arch(&t, TAB_ARCH, err, err_len);
+	if (i < 0) {
+		tab_release(&t);
+		return i;
+	}
+	free(f->data);
+	f->data = t.tbfs[i].data;
+	f->len = t.tbfs[i].len;
+	t.tbfs[i].data = NULL;
+	snprintf(within, within_len, "%s: ", t.tbfs[i].name);
+	tab_release(&t);
+	return 0;
+}
+
 int board_app_file_load(const char *path, struct board_app_file *ret, char *err, size_t err_len)
 {
 	struct board_app_file f = { 0 };
+	char within[TAB_MAX_NAME + 3] = "";
 	size_t off = 0;
 	int r;
 
 	r = read_file(path, &f.data, &f.len, err, err_len);
 	if (r < 0)
 		return r;
+	if (tab_is_tar(f.data, f.len)) {
+		r = take_tab_member(&f, within, sizeof(within), err, err_len);
+		if (r < 0)
+			goto fail;
+	} else if (f.len < 2 || (f.data[0] | f.data[1] << 8) != 2) {
+		r = -ENOEXEC;
+		if (f.len < 2)
+			snprintf(err, err_len, "version at offset 0: neither a TBF image (%zu bytes, too short for a TBF "
+			         "header) nor a TAB (tar archive)", f.len);
+		else
+			snprintf(err, err_len, "version at offset 0: neither a TBF image (version %u, expected 2) nor a TAB "
+			         "(tar archive)", f.data[0] | f.data[1] << 8);
+		goto fail;
+	}
 	while (off < f.len) {
 		struct board_app_image a;
 		void *v;
 
 		memset(&a, 0, sizeof(a));
-		r = check_object(path, f.data + off, f.len - off, off, &a, err, err_len);
+		r = check_object(path, within, f.data + off, f.len - off, off, &a, err, err_len);
 		/* After the first object, bytes that are not a TBF end the list (Tock's rule for flash). */
 		if (r == -ENOEXEC && off > 0)
 			break;
@@ -169,7 +212,7 @@ int board_app_file_load(const char *path, struct board_app_file *ret, char *err,
 	}
 	if (f.n_apps == 0) {
 		r = -ENOENT;
-		snprintf(err, err_len, "flags at offset 8: no enabled app in the file");
+		snprintf(err, err_len, "%sflags at offset 8: no enabled app in the file", within);
 		goto fail;
 	}
 	*ret = f;

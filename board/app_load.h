@@ -1,4 +1,4 @@
-/* Reading app images from .tbf files: parse, verify credentials, check the kernel version. */
+/* Reading app images from .tbf and .tab files: pick the TAB's x86_64.tbf, parse, verify credentials, check the kernel version. */
 #ifndef TOCKHOST_BOARD_APP_LOAD_H
 #define TOCKHOST_BOARD_APP_LOAD_H
 
@@ -27,9 +27,12 @@ struct board_app_file {
 };
 
 /*
- * Read and check every TBF object in `path`. 0, or -errno with `err` set to one line
- * "<field> at offset <N>: <message>" (no program prefix, no file name). Disabled objects and
- * padding (no Main/Program TLV) are skipped, as Tock does.
+ * Read and check every TBF object in `path`, a TBF file or a TAB (tar) whose x86_64.tbf is used.
+ * 0, or -errno with `err` set to one line (no program prefix, no file name):
+ * "<field> at offset <N>: <message>" for a TBF file, "x86_64.tbf: <field> at offset <N>: ..."
+ * for the TBF of a TAB, "TAB member '<name>' at offset <N>: ..." or "TAB: ..." for the archive.
+ * A file that is neither gets "version at offset 0: neither a TBF image (...) nor a TAB (tar archive)".
+ * Disabled objects and padding (no Main/Program TLV) are skipped, as Tock does.
  */
 int board_app_file_load(const char *path, struct board_app_file *ret, char *err, size_t err_len);
 void board_app_file_release(struct board_app_file *f); /* accepts a zeroed struct */

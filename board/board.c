@@ -9,10 +9,11 @@
 
 #include "board/app_load.h"
 #include "board/board_ipc.h"
-#include "board/control.h"
+#include "board/syscall_filter.h"
 #include "capsules/alarm.h"
 #include "capsules/console.h"
 #include "capsules/rng.h"
+#include "control/control.h"
 #include "hostkernel/board_caps.h"
 #include "hostkernel/kernel.h"
 #include "hostkernel/linux/linux_backend.h"
@@ -26,7 +27,7 @@ struct board {
 	struct capsule_alarm *alarm;
 	struct capsule_rng *rng;
 	struct board_ipc *ipc;
-	struct board_control *control;
+	struct control_service *control;
 	struct board_app_file *files;
 	int n_files;
 	int load_failures;
@@ -224,6 +225,7 @@ static int setup(struct board *b)
 		return -ENOMEM;
 	}
 	hk_kernel_mint_caps(b->k, &b->caps);
+	hk_kernel_set_syscall_filter(b->k, &board_tbf_syscall_filter);
 	r = hk_linux_attach_kernel(b->lx, b->k, b->caps.process_state);
 	if (r < 0) {
 		fprintf(stderr, "tockhost: cannot attach the backend to the kernel: %s\n", strerror(-r));
@@ -235,12 +237,14 @@ static int setup(struct board *b)
 /* The control socket for ipcctl. Only an explicitly requested socket is essential to the run. */
 static int start_control(struct board *b)
 {
+	struct control_setup setup = { .virtual_time = b->o->config.virtual_time };
 	const char *why = NULL;
 	int r;
 
 	if (b->o->no_control_socket)
 		return 0;
-	r = board_control_new(b->lx, b->k, &b->o->config, b->o->control_socket, &b->control, &why);
+	board_ipc_for_control(b->ipc, &setup.ipc);
+	r = control_service_new(b->lx, b->k, &setup, b->o->control_socket, &b->control, &why);
 	if (r < 0) {
 		fprintf(stderr, "tockhost: %s control socket %s: %s (%s)\n", b->o->control_socket ? "cannot open the" :
 		        "warning: running without a", b->o->control_socket ? b->o->control_socket : "", why,
@@ -248,14 +252,14 @@ static int start_control(struct board *b)
 		return b->o->control_socket ? r : 0;
 	}
 	if (!b->o->quiet)
-		fprintf(stderr, "tockhost: control socket %s\n", board_control_path(b->control));
+		fprintf(stderr, "tockhost: control socket %s\n", control_service_path(b->control));
 	return 0;
 }
 
 static void teardown(struct board *b)
 {
 	/* App processes first (they reference kernel state), then capsules (the alarm cancels its timer), kernel, backend. */
-	board_control_free(b->control); /* its tracer and clients go before what they look at */
+	control_service_free(b->control); /* its tracer and clients go before what they look at */
 	if (b->lx)
 		hk_linux_shutdown(b->lx);
 	capsule_alarm_free(b->alarm);

@@ -10,7 +10,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hostkernel/core/mpu_model.h"
+#include "hostkernel/mpu_model.h"
+#include "tock/drivers/alarm.h"
+#include "tock/drivers/console.h"
+#include "tock/drivers/ipc_registry.h"
+#include "tock/drivers/ipc_relay_message.h"
+#include "tock/drivers/ipc_relay_request.h"
+#include "tock/drivers/ipc_share.h"
+#include "tock/drivers/rng.h"
 
 void board_config_defaults(struct board_config *ret)
 {

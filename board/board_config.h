@@ -33,7 +33,7 @@ struct board_config {
 	bool virtual_time;
 	uint32_t timeslice_ms; /* 0 = default for the time mode (real 10 ms, virtual 1000 ms) */
 	uint32_t alarm_frequency_hz;
-	uint32_t mpu_model;   /* enum hk_mpu_kind (hostkernel/core/mpu_model.h) */
+	uint32_t mpu_model;   /* enum hk_mpu_kind (hostkernel/mpu_model.h) */
 	uint32_t mpu_regions; /* 0 = the model's own count */
 	enum hk_linux_trap_channel trap_channel; /* AUTO: $TOCKHOST_TRAP_CHANNEL, else the ring where it runs */
 	/* [memory] (bytes) */

@@ -117,6 +117,25 @@ int board_ipc_setup(struct hk_kernel *k, const struct hk_kernel_caps *caps, cons
 	return r;
 }
 
+void board_ipc_for_control(const struct board_ipc *ipc, struct control_ipc *ret)
+{
+	const struct board_config *c = ipc ? ipc->config : NULL;
+
+	*ret = (struct control_ipc){ 0 };
+	if (!ipc)
+		return;
+	ret->string_name = ipc->string_name;
+	ret->string_name_driver = c->ipc_registry_string_name.number;
+	ret->package_name = ipc->package_name;
+	ret->package_name_driver = c->ipc_registry_package_name.number;
+	ret->relay_request = ipc->relay_request;
+	ret->relay_request_driver = c->ipc_relay_request.number;
+	ret->relay_message = ipc->relay_message;
+	ret->relay_message_driver = c->ipc_relay_message.number;
+	ret->share = ipc->share;
+	ret->share_driver = c->ipc_share.number;
+}
+
 void board_ipc_free(struct board_ipc *ipc)
 {
 	if (!ipc)

@@ -23,11 +23,12 @@
 #endif
 
 static const char usage[] =
-	"Usage: tockhost run [OPTIONS] APP.tbf...\n"
+	"Usage: tockhost run [OPTIONS] APP.tbf|APP.tab...\n"
 	"       tockhost test [--junit FILE] [-v] SPEC   (app tests from a spec file; tockhost test --help)\n"
 	"       tockhost --help | --version\n"
 	"\n"
-	"Run Tock apps (TBF images) as sandboxed Linux processes under a host Tock kernel.\n"
+	"Run Tock apps (TBF images, or a TAB's x86_64.tbf) as sandboxed Linux processes under a host Tock\n"
+	"kernel.\n"
 	"App console output goes to stdout as `[app] line`; supervisor messages go to stderr.\n"
 	"\n"
 	"Options:\n"

@@ -7,8 +7,6 @@
 
 #define NS_PER_SECOND 1000000000u
 
-enum { ALARM_UPCALL_FIRED = 0 };
-
 /* Per-process state, in the process's grant (zeroed: disarmed). */
 struct alarm_grant {
 	bool armed;
@@ -98,7 +96,7 @@ static void alarm_timer_fire(struct hk_timer *t, uint64_t now_ns)
 		if (!g || !g->armed || g->expiry_tick > now)
 			continue;
 		g->armed = false;
-		hk_upcall_schedule(a->kernel, a->driver, pid, ALARM_UPCALL_FIRED, (uint32_t)now, g->reference + g->dt,
+		hk_upcall_schedule(a->kernel, a->driver, pid, TOCK_ALARM_UPCALL_FIRED, (uint32_t)now, g->reference + g->dt,
 		                   0);
 	}
 	alarm_rearm(a);
@@ -140,17 +138,17 @@ static struct hk_cmd_ret alarm_command(void *self, const struct hk_call *call, u
 	uint64_t now = ticks_at(a, hk_now_ns(a->kernel));
 
 	switch (command) {
-	case 0:
+	case TOCK_ALARM_CMD_EXISTS:
 		return hk_cmd_success();
-	case 1:
+	case TOCK_ALARM_CMD_FREQUENCY:
 		return hk_cmd_success_u32(a->frequency);
-	case 2:
+	case TOCK_ALARM_CMD_READ:
 		return hk_cmd_success_u32((uint32_t)now);
-	case 3:
+	case TOCK_ALARM_CMD_STOP:
 		return alarm_stop(a, call);
-	case 5:
+	case TOCK_ALARM_CMD_SET_RELATIVE:
 		return alarm_set(a, call, now, (uint32_t)now, arg0);
-	case 6:
+	case TOCK_ALARM_CMD_SET_ABSOLUTE:
 		return alarm_set(a, call, now, arg0, arg1);
 	default: /* 4 (deprecated) included */
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);

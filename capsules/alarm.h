@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/alarm.h"
 
 /*
  * Tock's alarm ABI at code level (reference §2.2, §9 item 2). The tick counter is

@@ -4,13 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	CONSOLE_UPCALL_WRITE_DONE = 1,
-	CONSOLE_UPCALL_READ_DONE = 2,
-	CONSOLE_ALLOW_RO_WRITE = 1,
-	CONSOLE_ALLOW_RW_READ = 1,
-};
-
 /* The one read in flight, kernel-wide (Tock keeps a single RX buffer). */
 struct console_read {
 	bool active;
@@ -92,7 +85,7 @@ static void read_finish(struct capsule_console *c, uint32_t status)
 	uint32_t copied = 0;
 
 	c->read.active = false;
-	if (hk_allow_rw_get(c->kernel, c->driver, c->read.pid, CONSOLE_ALLOW_RW_READ, &buf) < 0)
+	if (hk_allow_rw_get(c->kernel, c->driver, c->read.pid, TOCK_CONSOLE_ALLOW_RW_READ, &buf) < 0)
 		return; /* reader gone: nobody to tell */
 	if (c->read.got > 0 && buf.len == 0) {
 		status = TOCK_ERR_NOMEM; /* the buffer vanished */
@@ -103,7 +96,7 @@ static void read_finish(struct capsule_console *c, uint32_t status)
 		if (copied < c->read.got)
 			status = TOCK_ERR_SIZE;
 	}
-	hk_upcall_schedule(c->kernel, c->driver, c->read.pid, CONSOLE_UPCALL_READ_DONE, status, copied, 0);
+	hk_upcall_schedule(c->kernel, c->driver, c->read.pid, TOCK_CONSOLE_UPCALL_READ_DONE, status, copied, 0);
 }
 
 /* Move buffered input into the read in flight, if its process may have input now. */
@@ -143,12 +136,12 @@ static struct hk_cmd_ret console_write(struct capsule_console *c, const struct h
 	struct hk_robuf src;
 	size_t n;
 
-	if (hk_allow_ro_get(c->kernel, call->driver, call->pid, CONSOLE_ALLOW_RO_WRITE, &src) < 0)
+	if (hk_allow_ro_get(c->kernel, call->driver, call->pid, TOCK_CONSOLE_ALLOW_RO_WRITE, &src) < 0)
 		return hk_cmd_failure(TOCK_ERR_FAIL);
 	n = max < src.len ? max : src.len;
 	if (n > 0 && c->port.write)
 		c->port.write(c->port.ctx, call->pid, src.ptr, n);
-	hk_upcall_schedule(c->kernel, call->driver, call->pid, CONSOLE_UPCALL_WRITE_DONE, (uint32_t)n, 0, 0);
+	hk_upcall_schedule(c->kernel, call->driver, call->pid, TOCK_CONSOLE_UPCALL_WRITE_DONE, (uint32_t)n, 0, 0);
 	return hk_cmd_success();
 }
 
@@ -160,7 +153,7 @@ static struct hk_cmd_ret console_read(struct capsule_console *c, const struct hk
 	read_drop_if_dead(c);
 	if (c->read.active)
 		return hk_cmd_failure(TOCK_ERR_BUSY);
-	if (hk_allow_rw_get(c->kernel, call->driver, call->pid, CONSOLE_ALLOW_RW_READ, &dst) < 0)
+	if (hk_allow_rw_get(c->kernel, call->driver, call->pid, TOCK_CONSOLE_ALLOW_RW_READ, &dst) < 0)
 		return hk_cmd_failure(TOCK_ERR_FAIL);
 	want = max < dst.len ? max : dst.len;
 	if (want > CAPSULE_CONSOLE_RX_MAX)
@@ -187,13 +180,13 @@ static struct hk_cmd_ret console_command(void *self, const struct hk_call *call,
 	struct capsule_console *c = self;
 
 	switch (command) {
-	case 0:
+	case TOCK_CONSOLE_CMD_EXISTS:
 		return hk_cmd_success();
-	case 1:
+	case TOCK_CONSOLE_CMD_WRITE:
 		return console_write(c, call, arg0);
-	case 2:
+	case TOCK_CONSOLE_CMD_READ:
 		return console_read(c, call, arg0);
-	case 3:
+	case TOCK_CONSOLE_CMD_ABORT:
 		return console_abort(c, call);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);

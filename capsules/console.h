@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/console.h"
 
 /*
  * Tock's console ABI at code level (reference §2.3):

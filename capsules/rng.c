@@ -3,11 +3,6 @@
 
 #include <stdlib.h>
 
-enum {
-	RNG_UPCALL_DONE = 0,
-	RNG_ALLOW_RW_BUFFER = 0,
-};
-
 struct capsule_rng {
 	struct hk_kernel *kernel;
 	struct capsule_rng_source source;
@@ -37,7 +32,7 @@ static struct hk_cmd_ret rng_get(struct capsule_rng *r, const struct hk_call *ca
 	size_t n;
 	uint32_t status = 0;
 
-	if (hk_allow_rw_get(r->kernel, call->driver, call->pid, RNG_ALLOW_RW_BUFFER, &buf) < 0)
+	if (hk_allow_rw_get(r->kernel, call->driver, call->pid, TOCK_RNG_ALLOW_RW_BUFFER, &buf) < 0)
 		return hk_cmd_failure(TOCK_ERR_FAIL);
 	n = requested < buf.len ? requested : buf.len;
 
@@ -45,7 +40,7 @@ static struct hk_cmd_ret rng_get(struct capsule_rng *r, const struct hk_call *ca
 		status = TOCK_ERR_FAIL;
 		n = 0;
 	}
-	hk_upcall_schedule(r->kernel, call->driver, call->pid, RNG_UPCALL_DONE, status, (uint32_t)n, 0);
+	hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_RNG_UPCALL_DONE, status, (uint32_t)n, 0);
 	return hk_cmd_success();
 }
 
@@ -53,9 +48,9 @@ static struct hk_cmd_ret rng_command(void *self, const struct hk_call *call, uin
                                      uint32_t arg1)
 {
 	switch (command) {
-	case 0:
+	case TOCK_RNG_CMD_EXISTS:
 		return hk_cmd_success();
-	case 1:
+	case TOCK_RNG_CMD_GET:
 		return rng_get(self, call, arg0);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/rng.h"
 
 /*
  * Tock's RNG ABI (reference §2.4):

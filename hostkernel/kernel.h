@@ -56,6 +56,8 @@ struct hk_process_desc {
 	uint32_t short_id;
 	struct hk_fault_policy fault_policy;
 	void *backend;             /* the backend's per-process state */
+	const void *header;        /* the app's image header (a struct tbf_info), opaque to the kernel and read only by
+	                            * the board's syscall filter; not copied: must outlive the process; may be NULL */
 };
 
 /* What a stopped process is given when it runs again. Mirrors struct tock_trap_frame. */
@@ -97,9 +99,6 @@ struct hk_platform_ops {
 	int (*process_spawn)(void *ctx, struct hk_process *p);
 	/* Fault policy "panic": report and stop everything. */
 	void (*panic)(void *ctx, struct hk_process *p, const char *why);
-	/* Syscall filter (Tock's SyscallFilter): 0 to allow, else the ErrorCode to fail with.
-	 * Called for subscribe, command and the allows; may be NULL. */
-	uint32_t (*syscall_filter)(void *ctx, struct hk_process *p, uint32_t class_id, uint32_t driver, uint32_t number);
 
 	/*
 	 * Shared regions (capsule.h hk_share_*). May all be NULL: creating a region then fails with
@@ -128,6 +127,18 @@ struct hk_kernel_config {
 
 struct hk_kernel *hk_kernel_new(const struct hk_kernel_config *cfg, const struct hk_platform_ops *ops, void *ctx);
 void hk_kernel_free(struct hk_kernel *k); /* accepts NULL */
+
+/*
+ * Tock's SyscallFilter: board policy over which subscribe, command and allow calls a process may
+ * make (Tock's board picks its filter; tockhost's board picks the TBF permissions filter). check()
+ * returns 0 to allow, else the ErrorCode the call fails with. Embed it in the policy's own struct.
+ */
+struct hk_syscall_filter {
+	uint32_t (*check)(const struct hk_syscall_filter *self, const struct hk_process *p, uint32_t class_id,
+	                  uint32_t driver, uint32_t number);
+};
+/* Install the board's filter (NULL: allow everything, the default). It must outlive its installation. */
+void hk_kernel_set_syscall_filter(struct hk_kernel *k, const struct hk_syscall_filter *filter);
 
 /* 0, -EEXIST (number taken), -EINVAL (bad ops), -ENOMEM. */
 int hk_kernel_register_driver(struct hk_kernel *k, uint32_t driver, const struct hk_driver_ops *ops, void *self);
@@ -179,6 +190,7 @@ const char *hk_process_name(const struct hk_process *p);
 const char *hk_process_package(const struct hk_process *p);
 enum hk_state hk_process_state(const struct hk_process *p);
 void *hk_process_backend(const struct hk_process *p);
+const void *hk_process_header(const struct hk_process *p); /* desc.header (for the syscall filter), or NULL */
 uint32_t hk_process_restart_count(const struct hk_process *p);
 uint32_t hk_process_completion_code(const struct hk_process *p);
 bool hk_process_has_completion_code(const struct hk_process *p);

@@ -25,6 +25,12 @@ enum tbf_tlv_type {
 	TBF_TLV_CREDENTIALS = 128,
 };
 
+/*
+ * Credentials footer formats. 0-6: Tock's TbfFooterV2CredentialsType (tock/tock
+ * libraries/tock-tbf/src/types.rs; the same numbers in tock-facts §6.3). 0xF1: tockloader's
+ * CREDENTIALS_TYPE_CLEARTEXTID (tock/tockloader tockloader/tbfh.py), an 8-byte application id.
+ * No public source gives HMAC-SHA256 a number, so it has none here.
+ */
 enum tbf_credentials_format {
 	TBF_CRED_RESERVED = 0,
 	TBF_CRED_RSA3072 = 1,
@@ -33,7 +39,11 @@ enum tbf_credentials_format {
 	TBF_CRED_SHA384 = 4,
 	TBF_CRED_SHA512 = 5,
 	TBF_CRED_ECDSA_P256 = 6,
+	TBF_CRED_CLEARTEXT_ID = 0xf1,
 };
+
+/* The format's name ("SHA-256", "cleartext ID", ...), or NULL for a number no source names. */
+const char *tbf_credential_name(uint32_t format);
 
 #define TBF_FLAG_ENABLED 0x1u
 #define TBF_FLAG_STICKY 0x2u

@@ -22,9 +22,21 @@ for f in hostkernel/core/*.[ch] hostkernel/linux/*.[ch]; do
 	[ -e "$f" ] || continue
 	grep -nE '#include *"capsules/' "$f" && fail "$f includes a capsule header"
 done
+# The control service (control/) sits above the kernel, backend and capsules: none of them includes it,
+# and ipcctl reaches the supervisor only through the control protocol header.
+for f in $(find capsules hostkernel loader tools -name '*.[ch]' 2>/dev/null); do
+	grep -nE '#include *"control/' "$f" && fail "$f includes the control service"
+done
+for f in $(find tools/ipcctl -name '*.[ch]' 2>/dev/null); do
+	grep -nE '#include *"(hostkernel|capsules|control|board)/' "$f" && fail "$f: ipcctl may include only ABI and tockhost/ headers"
+done
 # Capabilities are minted only by board setup (and tests may mint their own).
 for f in $(grep -rlE '#include *"hostkernel/board_caps\.h"' --include='*.c' --include='*.h' . 2>/dev/null); do
 	case "$f" in ./board/*|./hostkernel/core/*|./hostkernel/fake/*|./tests/*) ;; *) fail "$f includes board_caps.h";; esac
+done
+# The ABI headers (include/tock/, driver ABIs included) are plain C that apps compile: libc and each other only.
+for f in $(find include/tock -name '*.h' 2>/dev/null); do
+	grep -nE '#include *"' "$f" | grep -vE '#include *"tock/' && fail "$f: an ABI header may include only tock/ headers"
 done
 # Apps see only the ABI and libtock.
 for f in $(find apps tests/apps -name '*.[ch]' 2>/dev/null); do

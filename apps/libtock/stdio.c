@@ -4,11 +4,7 @@
 #include <sys/types.h>
 
 #include "tock.h"
-
-#define CONSOLE_DRIVER 0x1u
-#define CONSOLE_ALLOW_WRITE 1u
-#define CONSOLE_CMD_WRITE 1u
-#define CONSOLE_SUB_WRITE_DONE 1u
+#include "tock/drivers/console.h"
 
 void libtock_stdio_init(void);
 
@@ -18,7 +14,7 @@ static char bounce[256];
 /* Revoke the console's read-only buffer (a zero-length allow is always accepted). */
 static void console_unallow(void)
 {
-  allow_ro_return_t previous = allow_readonly(CONSOLE_DRIVER, CONSOLE_ALLOW_WRITE, NULL, 0);
+  allow_ro_return_t previous = allow_readonly(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_ALLOW_RO_WRITE, NULL, 0);
 
   (void)previous;
 }
@@ -26,24 +22,24 @@ static void console_unallow(void)
 /* One console write of at most len bytes: allow, command, wait for write-done, un-allow. */
 static ssize_t console_write_once(const char* buf, size_t len)
 {
-  allow_ro_return_t a = allow_readonly(CONSOLE_DRIVER, CONSOLE_ALLOW_WRITE, buf, len);
+  allow_ro_return_t a = allow_readonly(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_ALLOW_RO_WRITE, buf, len);
   syscall_return_t c;
   yield_waitfor_return_t done;
 
   if (!a.success && a.status == TOCK_STATUSCODE_INVAL) {
     len = len < sizeof(bounce) ? len : sizeof(bounce);
     memcpy(bounce, buf, len);
-    a = allow_readonly(CONSOLE_DRIVER, CONSOLE_ALLOW_WRITE, bounce, len);
+    a = allow_readonly(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_ALLOW_RO_WRITE, bounce, len);
   }
   if (!a.success)
     return -1;
-  c = command(CONSOLE_DRIVER, CONSOLE_CMD_WRITE, (int)len, 0);
+  c = command(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_WRITE, (int)len, 0);
   if (tock_command_return_novalue_to_returncode(c) != RETURNCODE_SUCCESS) {
     console_unallow();
     return -1;
   }
   /* The write-done upcall is (bytes_written, 0, 0), as the kernel's console sends it. */
-  done = yield_wait_for(CONSOLE_DRIVER, CONSOLE_SUB_WRITE_DONE);
+  done = yield_wait_for(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_UPCALL_WRITE_DONE);
   console_unallow();
   if (done.data0 == 0 || done.data0 > len)
     return -1;

@@ -6,13 +6,6 @@
 
 #include "capsules/ipc/ipc_identifier.h"
 
-enum {
-	PACKAGE_NAME_UPCALL_REGISTERED = 0,
-	PACKAGE_NAME_UPCALL_DISCOVERED = 1,
-	PACKAGE_NAME_UPCALL_SERVICE_REGISTERED = 2,
-	PACKAGE_NAME_ALLOW_RO_NAME = 0,
-};
-
 /* Per-process state. The name itself is the kernel's (TBF header), so only the flag is kept. */
 struct package_name_grant {
 	bool registered;
@@ -67,7 +60,7 @@ static void package_name_announce(struct ipc_registry_package_name *r, hk_pid re
 
 	while (hk_process_next(r->kernel, &cursor, &pid))
 		if (pid != registrant && hk_grant_get(r->kernel, r->driver, pid))
-			hk_upcall_schedule(r->kernel, r->driver, pid, PACKAGE_NAME_UPCALL_SERVICE_REGISTERED, 0, 0, 0);
+			hk_upcall_schedule(r->kernel, r->driver, pid, TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED, 0, 0, 0);
 }
 
 static struct hk_cmd_ret package_name_register(struct ipc_registry_package_name *r, const struct hk_call *call)
@@ -84,7 +77,7 @@ static struct hk_cmd_ret package_name_register(struct ipc_registry_package_name 
 		return hk_cmd_failure(err);
 
 	g->registered = true;
-	hk_upcall_schedule(r->kernel, call->driver, call->pid, PACKAGE_NAME_UPCALL_REGISTERED, 0, 0, 0);
+	hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_UPCALL_REGISTERED, 0, 0, 0);
 	package_name_announce(r, call->pid);
 	return hk_cmd_success();
 }
@@ -117,15 +110,15 @@ static struct hk_cmd_ret package_name_discover(struct ipc_registry_package_name 
 	struct hk_robuf want;
 	hk_pid holder;
 
-	if (hk_allow_ro_get(r->kernel, call->driver, call->pid, PACKAGE_NAME_ALLOW_RO_NAME, &want) < 0)
+	if (hk_allow_ro_get(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_ALLOW_RO_NAME, &want) < 0)
 		return hk_cmd_failure(TOCK_ERR_FAIL);
 	if (want.len > 0 && package_name_find(r, want.ptr, want.len, call->pid, &holder)) {
 		uint64_t id = ipc_identifier_of(r->kernel, holder);
 
-		hk_upcall_schedule(r->kernel, call->driver, call->pid, PACKAGE_NAME_UPCALL_DISCOVERED, 0,
+		hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED, 0,
 		                   ipc_identifier_low(id), ipc_identifier_high(id));
 	} else {
-		hk_upcall_schedule(r->kernel, call->driver, call->pid, PACKAGE_NAME_UPCALL_DISCOVERED,
+		hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED,
 		                   TOCK_ERR_NODEVICE, 0, 0);
 	}
 	return hk_cmd_success();
@@ -135,11 +128,11 @@ static struct hk_cmd_ret package_name_command(void *self, const struct hk_call *
                                               uint32_t arg0, uint32_t arg1)
 {
 	switch (command) {
-	case 0:
+	case TOCK_IPC_REGISTRY_CMD_EXISTS:
 		return hk_cmd_success();
-	case 1:
+	case TOCK_IPC_REGISTRY_CMD_REGISTER:
 		return package_name_register(self, call);
-	case 2:
+	case TOCK_IPC_REGISTRY_CMD_DISCOVER:
 		return package_name_discover(self, call);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);
@@ -179,6 +172,6 @@ const struct hk_driver_ops ipc_registry_package_name_ops = {
 	.num_allow_ro = 1,
 	.num_allow_rw = 0,
 	.num_allow_ur = 0,
-	.notification_upcalls = 1u << PACKAGE_NAME_UPCALL_SERVICE_REGISTERED,
+	.notification_upcalls = 1u << TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED,
 	.command = package_name_command,
 };

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/ipc_registry.h"
 
 /*
  * ABI (DESIGN §6, reference §3.4):

@@ -6,13 +6,6 @@
 
 #include "capsules/ipc/ipc_identifier.h"
 
-enum {
-	STRING_NAME_UPCALL_REGISTERED = 0,
-	STRING_NAME_UPCALL_DISCOVERED = 1,
-	STRING_NAME_UPCALL_SERVICE_REGISTERED = 2,
-	STRING_NAME_ALLOW_RO_NAME = 0,
-};
-
 /* Per-process state: the registered name, if any. Freed with the process's grant. */
 struct string_name_grant {
 	bool registered;
@@ -52,7 +45,7 @@ static uint32_t string_name_read(struct ipc_registry_string_name *r, const struc
 	struct hk_robuf buf;
 	bool all_zero = true;
 
-	if (hk_allow_ro_get(r->kernel, call->driver, call->pid, STRING_NAME_ALLOW_RO_NAME, &buf) < 0)
+	if (hk_allow_ro_get(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_ALLOW_RO_NAME, &buf) < 0)
 		return TOCK_ERR_FAIL;
 	if (buf.len != IPC_STRING_NAME_LEN)
 		return TOCK_ERR_SIZE;
@@ -104,7 +97,7 @@ static void string_name_announce(struct ipc_registry_string_name *r, hk_pid regi
 
 	while (hk_process_next(r->kernel, &cursor, &pid))
 		if (pid != registrant && hk_grant_get(r->kernel, r->driver, pid))
-			hk_upcall_schedule(r->kernel, r->driver, pid, STRING_NAME_UPCALL_SERVICE_REGISTERED, 0, 0, 0);
+			hk_upcall_schedule(r->kernel, r->driver, pid, TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED, 0, 0, 0);
 }
 
 static struct hk_cmd_ret string_name_register(struct ipc_registry_string_name *r, const struct hk_call *call)
@@ -127,7 +120,7 @@ static struct hk_cmd_ret string_name_register(struct ipc_registry_string_name *r
 	/* Invoke. */
 	memcpy(g->name, name, IPC_STRING_NAME_LEN);
 	g->registered = true;
-	hk_upcall_schedule(r->kernel, call->driver, call->pid, STRING_NAME_UPCALL_REGISTERED, 0, 0, 0);
+	hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_UPCALL_REGISTERED, 0, 0, 0);
 	string_name_announce(r, call->pid);
 	return hk_cmd_success();
 }
@@ -143,10 +136,10 @@ static struct hk_cmd_ret string_name_discover(struct ipc_registry_string_name *r
 	if (string_name_holder(r, name, call->pid, &holder)) {
 		uint64_t id = ipc_identifier_of(r->kernel, holder);
 
-		hk_upcall_schedule(r->kernel, call->driver, call->pid, STRING_NAME_UPCALL_DISCOVERED, 0,
+		hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED, 0,
 		                   ipc_identifier_low(id), ipc_identifier_high(id));
 	} else {
-		hk_upcall_schedule(r->kernel, call->driver, call->pid, STRING_NAME_UPCALL_DISCOVERED,
+		hk_upcall_schedule(r->kernel, call->driver, call->pid, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED,
 		                   TOCK_ERR_NODEVICE, 0, 0);
 	}
 	return hk_cmd_success();
@@ -156,11 +149,11 @@ static struct hk_cmd_ret string_name_command(void *self, const struct hk_call *c
                                              uint32_t arg0, uint32_t arg1)
 {
 	switch (command) {
-	case 0:
+	case TOCK_IPC_REGISTRY_CMD_EXISTS:
 		return hk_cmd_success();
-	case 1:
+	case TOCK_IPC_REGISTRY_CMD_REGISTER:
 		return string_name_register(self, call);
-	case 2:
+	case TOCK_IPC_REGISTRY_CMD_DISCOVER:
 		return string_name_discover(self, call);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);
@@ -195,6 +188,6 @@ const struct hk_driver_ops ipc_registry_string_name_ops = {
 	.num_allow_ro = 1,
 	.num_allow_rw = 0,
 	.num_allow_ur = 0,
-	.notification_upcalls = 1u << STRING_NAME_UPCALL_SERVICE_REGISTERED,
+	.notification_upcalls = 1u << TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED,
 	.command = string_name_command,
 };

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/ipc_registry.h"
 
 /*
  * ABI (DESIGN §6, reference §3.3):
@@ -32,7 +33,7 @@
  * restarts (the kernel frees the grant); discovery only looks at live processes.
  */
 
-#define IPC_STRING_NAME_LEN 20u
+#define IPC_STRING_NAME_LEN TOCK_IPC_REGISTRY_STRING_NAME_LEN
 
 /*
  * Board policy (extension): called before a registration takes effect with the caller and the

@@ -65,7 +65,7 @@ static bool allowlist_has(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint
 {
 	struct hk_robuf list;
 
-	if (hk_allow_ro_get(k, driver, pid, IPC_RELAY_MESSAGE_RO_ALLOWLIST, &list) < 0)
+	if (hk_allow_ro_get(k, driver, pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_ALLOWLIST, &list) < 0)
 		return false;
 	if (list.len % sizeof(uint64_t) != 0)
 		return false;
@@ -88,8 +88,8 @@ static struct hk_cmd_ret relay_enable(struct ipc_relay_message *rm, const struct
 	struct hk_robuf list;
 	uint32_t err;
 
-	if (hk_allow_rw_get(rm->kernel, call->driver, call->pid, IPC_RELAY_MESSAGE_RW_SLICE, &slice) < 0 ||
-	    hk_allow_ro_get(rm->kernel, call->driver, call->pid, IPC_RELAY_MESSAGE_RO_ALLOWLIST, &list) < 0)
+	if (hk_allow_rw_get(rm->kernel, call->driver, call->pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, &slice) < 0 ||
+	    hk_allow_ro_get(rm->kernel, call->driver, call->pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_ALLOWLIST, &list) < 0)
 		return hk_cmd_failure(TOCK_ERR_FAIL);
 	err = slice_check(&slice);
 	if (err)
@@ -140,8 +140,8 @@ static uint32_t send_check_slice(struct ipc_relay_message *rm, const struct hk_c
 	struct hk_robuf msg;
 	uint32_t err;
 
-	if (hk_allow_ro_get(rm->kernel, call->driver, call->pid, IPC_RELAY_MESSAGE_RO_MESSAGE, &msg) < 0 ||
-	    hk_allow_rw_get(rm->kernel, call->driver, s->receiver, IPC_RELAY_MESSAGE_RW_SLICE, &s->slice) < 0)
+	if (hk_allow_ro_get(rm->kernel, call->driver, call->pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_MESSAGE, &msg) < 0 ||
+	    hk_allow_rw_get(rm->kernel, call->driver, s->receiver, TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, &s->slice) < 0)
 		return TOCK_ERR_FAIL;
 	if (msg.len > UINT32_MAX)
 		return TOCK_ERR_SIZE; /* the length field is a u32 */
@@ -164,7 +164,7 @@ static void notify_appended(struct ipc_relay_message *rm, const struct relay_sen
 {
 	uint32_t exceeded = s->slice.ptr[3] & SLICE_FLAG_EXCEEDED;
 
-	hk_upcall_schedule(rm->kernel, rm->driver, s->receiver, IPC_RELAY_MESSAGE_UPCALL_APPENDED,
+	hk_upcall_schedule(rm->kernel, rm->driver, s->receiver, TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED,
 	                   slice_offset(&s->slice), exceeded, 0);
 }
 
@@ -192,8 +192,8 @@ static struct hk_cmd_ret send_append(struct ipc_relay_message *rm, const struct 
 	memcpy(s->slice.ptr + at, &sender_id, sizeof(sender_id));
 	memcpy(s->slice.ptr + at + sizeof(sender_id), &length, sizeof(length));
 	if (length > 0 &&
-	    (hk_copy_allow(rm->kernel, call->driver, call->pid, IPC_RELAY_MESSAGE_RO_MESSAGE, 0, s->receiver,
-	                   IPC_RELAY_MESSAGE_RW_SLICE, at + IPC_RELAY_MESSAGE_RECORD_HEADER, length, &copied) < 0 ||
+	    (hk_copy_allow(rm->kernel, call->driver, call->pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_MESSAGE, 0, s->receiver,
+	                   TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, at + IPC_RELAY_MESSAGE_RECORD_HEADER, length, &copied) < 0 ||
 	     copied != length)) {
 		/* Cannot happen after the checks above; bytes past the offset may be written, which
 		 * the slice protocol permits, but the offset stays put. */
@@ -229,13 +229,13 @@ static struct hk_cmd_ret relay_message_command(void *self, const struct hk_call 
 	struct ipc_relay_message *rm = self;
 
 	switch (command) {
-	case IPC_RELAY_MESSAGE_CMD_EXISTS:
+	case TOCK_IPC_RELAY_MESSAGE_CMD_EXISTS:
 		return hk_cmd_success();
-	case IPC_RELAY_MESSAGE_CMD_ENABLE:
+	case TOCK_IPC_RELAY_MESSAGE_CMD_ENABLE:
 		return relay_enable(rm, call);
-	case IPC_RELAY_MESSAGE_CMD_DISABLE:
+	case TOCK_IPC_RELAY_MESSAGE_CMD_DISABLE:
 		return relay_disable(call);
-	case IPC_RELAY_MESSAGE_CMD_SEND:
+	case TOCK_IPC_RELAY_MESSAGE_CMD_SEND:
 		return relay_send(rm, call, arg0, arg1);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);
@@ -249,7 +249,7 @@ const struct hk_driver_ops ipc_relay_message_ops = {
 	.num_allow_ro = 2,
 	.num_allow_rw = 1,
 	.num_allow_ur = 0,
-	.notification_upcalls = 1u << IPC_RELAY_MESSAGE_UPCALL_APPENDED,
+	.notification_upcalls = 1u << TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED,
 	.command = relay_message_command,
 };
 
@@ -266,7 +266,7 @@ static void report_sender_gone(struct ipc_relay_message *rm, uint64_t gone)
 
 		if (!g || !g->enabled || !allowlist_has(rm->kernel, rm->driver, pid, gone))
 			continue;
-		hk_upcall_schedule(rm->kernel, rm->driver, pid, IPC_RELAY_MESSAGE_UPCALL_SENDER_GONE, TOCK_ERR_NODEVICE,
+		hk_upcall_schedule(rm->kernel, rm->driver, pid, TOCK_IPC_RELAY_MESSAGE_UPCALL_SENDER_GONE, TOCK_ERR_NODEVICE,
 		                   ipc_identifier_low(gone), ipc_identifier_high(gone));
 	}
 }
@@ -361,7 +361,7 @@ int ipc_relay_message_info(struct ipc_relay_message *rm, hk_pid pid, struct ipc_
 	ret->messages = g->messages;
 	ret->bytes = g->bytes;
 	ret->dropped = g->dropped;
-	if (hk_allow_rw_get(rm->kernel, rm->driver, pid, IPC_RELAY_MESSAGE_RW_SLICE, &slice) == 0) {
+	if (hk_allow_rw_get(rm->kernel, rm->driver, pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, &slice) == 0) {
 		ret->slice_len = slice.len;
 		if (slice_check(&slice) == 0) {
 			ret->offset = slice_offset(&slice);
@@ -369,7 +369,7 @@ int ipc_relay_message_info(struct ipc_relay_message *rm, hk_pid pid, struct ipc_
 			ret->halted = slice.ptr[3] & SLICE_FLAG_HALT;
 		}
 	}
-	if (hk_allow_ro_get(rm->kernel, rm->driver, pid, IPC_RELAY_MESSAGE_RO_ALLOWLIST, &list) == 0)
+	if (hk_allow_ro_get(rm->kernel, rm->driver, pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_ALLOWLIST, &list) == 0)
 		ret->allowlist_entries = list.len / sizeof(uint64_t);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/ipc_relay_message.h"
 
 /*
  * ABI (the seed's "asynchronous mailbox"; upstream has not fixed one, so this is tockhost's):
@@ -49,23 +50,8 @@
  * process that ends leaves nothing behind.
  */
 
-#define IPC_RELAY_MESSAGE_RECORD_HEADER 12u /* u64 sender id + u32 length */
-#define IPC_RELAY_MESSAGE_SLICE_HEADER 8u   /* StreamingProcessSlice header */
-
-enum ipc_relay_message_command {
-	IPC_RELAY_MESSAGE_CMD_EXISTS = 0x0,
-	IPC_RELAY_MESSAGE_CMD_ENABLE = 0x10,
-	IPC_RELAY_MESSAGE_CMD_DISABLE = 0x11,
-	IPC_RELAY_MESSAGE_CMD_SEND = 0x20,
-};
-
-enum ipc_relay_message_slot {
-	IPC_RELAY_MESSAGE_UPCALL_APPENDED = 0,
-	IPC_RELAY_MESSAGE_UPCALL_SENDER_GONE = 1,
-	IPC_RELAY_MESSAGE_RW_SLICE = 0,
-	IPC_RELAY_MESSAGE_RO_MESSAGE = 0,
-	IPC_RELAY_MESSAGE_RO_ALLOWLIST = 1,
-};
+#define IPC_RELAY_MESSAGE_RECORD_HEADER TOCK_IPC_RELAY_MESSAGE_RECORD_HEADER
+#define IPC_RELAY_MESSAGE_SLICE_HEADER TOCK_IPC_RELAY_MESSAGE_SLICE_HEADER
 
 struct ipc_relay_message;
 struct hk_cap_process_state;

@@ -6,24 +6,6 @@
 
 #include "capsules/ipc/ipc_identifier.h"
 
-enum {
-	RELAY_UPCALL_CLIENT_RESPONSE = 0,
-	RELAY_UPCALL_SERVER_REQUEST = 1,
-	RELAY_ALLOW_OUTGOING = 0, /* RO */
-	RELAY_ALLOW_INCOMING = 0, /* RW */
-};
-
-enum {
-	RELAY_CMD_EXISTS = 0,
-	RELAY_CMD_SEND = 0x10,
-	RELAY_CMD_CANCEL = 0x11,
-	RELAY_CMD_ENABLE = 0x20,
-	RELAY_CMD_DISABLE = 0x21,
-	RELAY_CMD_GET_NEXT = 0x22,
-	RELAY_CMD_GET_NEXT_FROM = 0x23,
-	RELAY_CMD_RESPOND = 0x24,
-};
-
 /* Per-process state, in the process's grant (zeroed = idle, disabled). */
 struct relay_grant {
 	uint8_t role;        /* enum ipc_relay_request_role */
@@ -66,7 +48,7 @@ static void relay_finish_client(struct ipc_relay_request *rr, hk_pid client, str
                                 uint32_t len)
 {
 	relay_clear(g);
-	hk_upcall_schedule(rr->kernel, rr->driver, client, RELAY_UPCALL_CLIENT_RESPONSE, status, len, 0);
+	hk_upcall_schedule(rr->kernel, rr->driver, client, TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE, status, len, 0);
 }
 
 /* End every client transaction addressed to server with `status` (disable: UNINSTALLED; death: NODEVICE). */
@@ -105,7 +87,7 @@ static struct hk_cmd_ret relay_send(struct ipc_relay_request *rr, const struct h
 	g->role = IPC_RELAY_REQUEST_CLIENT_WAITING;
 	g->peer = server_id;
 	client_id = ipc_identifier_of(rr->kernel, call->pid);
-	hk_upcall_schedule(rr->kernel, call->driver, server, RELAY_UPCALL_SERVER_REQUEST, ipc_identifier_low(client_id),
+	hk_upcall_schedule(rr->kernel, call->driver, server, TOCK_IPC_RELAY_REQUEST_UPCALL_SERVER_REQUEST, ipc_identifier_low(client_id),
 	                   ipc_identifier_high(client_id), 0);
 	return hk_cmd_success();
 }
@@ -195,10 +177,10 @@ static struct hk_cmd_ret relay_take(struct ipc_relay_request *rr, const struct h
 	size_t copied = 0;
 	uint64_t client_id;
 
-	if (hk_allow_ro_get(rr->kernel, call->driver, client, RELAY_ALLOW_OUTGOING, &request) < 0)
+	if (hk_allow_ro_get(rr->kernel, call->driver, client, TOCK_IPC_RELAY_REQUEST_ALLOW_RO_OUTGOING, &request) < 0)
 		return hk_cmd_failure_u64(TOCK_ERR_FAIL, 0);
-	if (request.len > 0 && hk_copy_allow(rr->kernel, call->driver, client, RELAY_ALLOW_OUTGOING, 0, call->pid,
-	                                     RELAY_ALLOW_INCOMING, 0, request.len, &copied) < 0)
+	if (request.len > 0 && hk_copy_allow(rr->kernel, call->driver, client, TOCK_IPC_RELAY_REQUEST_ALLOW_RO_OUTGOING, 0, call->pid,
+	                                     TOCK_IPC_RELAY_REQUEST_ALLOW_RW_INCOMING, 0, request.len, &copied) < 0)
 		return hk_cmd_failure_u64(TOCK_ERR_FAIL, 0);
 
 	client_id = ipc_identifier_of(rr->kernel, client);
@@ -210,7 +192,7 @@ static struct hk_cmd_ret relay_take(struct ipc_relay_request *rr, const struct h
 	/* The "request waiting" upcall for this request is moot now that it is taken; left queued it
 	 * would only fill the server's queue (a busy server taking requests without waiting would
 	 * lose its other upcalls, e.g. an alarm). */
-	hk_upcall_retract(rr->kernel, call->driver, call->pid, RELAY_UPCALL_SERVER_REQUEST,
+	hk_upcall_retract(rr->kernel, call->driver, call->pid, TOCK_IPC_RELAY_REQUEST_UPCALL_SERVER_REQUEST,
 	                  ipc_identifier_low(client_id), ipc_identifier_high(client_id));
 	if (copied < request.len)
 		return hk_cmd_failure_u64(TOCK_ERR_SIZE, client_id);
@@ -257,9 +239,9 @@ static struct hk_cmd_ret relay_respond(struct ipc_relay_request *rr, const struc
 	if (!cg || cg->role != IPC_RELAY_REQUEST_CLIENT_IN_SERVICE || ipc_identifier_pid(cg->peer) != call->pid)
 		return hk_cmd_failure(TOCK_ERR_NODEVICE);
 
-	if (hk_allow_ro_get(rr->kernel, call->driver, call->pid, RELAY_ALLOW_OUTGOING, &response) < 0 ||
-	    (response.len > 0 && hk_copy_allow(rr->kernel, call->driver, call->pid, RELAY_ALLOW_OUTGOING, 0, client,
-	                                       RELAY_ALLOW_INCOMING, 0, response.len, &copied) < 0)) {
+	if (hk_allow_ro_get(rr->kernel, call->driver, call->pid, TOCK_IPC_RELAY_REQUEST_ALLOW_RO_OUTGOING, &response) < 0 ||
+	    (response.len > 0 && hk_copy_allow(rr->kernel, call->driver, call->pid, TOCK_IPC_RELAY_REQUEST_ALLOW_RO_OUTGOING, 0, client,
+	                                       TOCK_IPC_RELAY_REQUEST_ALLOW_RW_INCOMING, 0, response.len, &copied) < 0)) {
 		relay_finish_client(rr, client, cg, TOCK_ERR_FAIL, 0);
 		return hk_cmd_failure(TOCK_ERR_FAIL);
 	}
@@ -273,21 +255,21 @@ static struct hk_cmd_ret relay_command(void *self, const struct hk_call *call, u
 	struct ipc_relay_request *rr = self;
 
 	switch (command) {
-	case RELAY_CMD_EXISTS:
+	case TOCK_IPC_RELAY_REQUEST_CMD_EXISTS:
 		return hk_cmd_success();
-	case RELAY_CMD_SEND:
+	case TOCK_IPC_RELAY_REQUEST_CMD_SEND:
 		return relay_send(rr, call, ipc_identifier_from_args(arg0, arg1));
-	case RELAY_CMD_CANCEL:
+	case TOCK_IPC_RELAY_REQUEST_CMD_CANCEL:
 		return relay_cancel(rr, call);
-	case RELAY_CMD_ENABLE:
+	case TOCK_IPC_RELAY_REQUEST_CMD_ENABLE:
 		return relay_enable(call);
-	case RELAY_CMD_DISABLE:
+	case TOCK_IPC_RELAY_REQUEST_CMD_DISABLE:
 		return relay_disable(rr, call);
-	case RELAY_CMD_GET_NEXT:
+	case TOCK_IPC_RELAY_REQUEST_CMD_GET_NEXT:
 		return relay_get_next(rr, call, false, 0);
-	case RELAY_CMD_GET_NEXT_FROM:
+	case TOCK_IPC_RELAY_REQUEST_CMD_GET_NEXT_FROM:
 		return relay_get_next(rr, call, true, ipc_identifier_from_args(arg0, arg1));
-	case RELAY_CMD_RESPOND:
+	case TOCK_IPC_RELAY_REQUEST_CMD_RESPOND:
 		return relay_respond(rr, call);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);

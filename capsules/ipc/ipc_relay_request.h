@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/ipc_relay_request.h"
 
 /*
  * ABI (DESIGN §6, reference §3.5). The same slots serve both roles:

@@ -8,24 +8,6 @@
 
 #include "capsules/ipc/ipc_identifier.h"
 
-enum {
-	SHARE_UPCALL_GRANTED = 0,
-	SHARE_UPCALL_GONE = 1,
-	SHARE_ALLOW_REQUEST = 0, /* RO */
-	SHARE_GRANT_REQUEST_LEN = 16,
-	SHARE_REVOKE_REQUEST_LEN = 8,
-	SHARE_FLAG_WRITABLE = 1,
-};
-
-enum {
-	SHARE_CMD_EXISTS = 0,
-	SHARE_CMD_CREATE = 1,
-	SHARE_CMD_GRANT = 2,
-	SHARE_CMD_MAP = 3,
-	SHARE_CMD_UNMAP_OR_DESTROY = 4,
-	SHARE_CMD_REVOKE = 5,
-};
-
 struct share_grant {
 	hk_pid receiver;
 	uint64_t receiver_id;
@@ -81,7 +63,7 @@ static void share_notify_gone(struct ipc_share *s, const struct share_entry *e, 
 {
 	if (!g->mapped)
 		return;
-	hk_upcall_schedule(s->kernel, s->driver, g->receiver, SHARE_UPCALL_GONE, ipc_identifier_low(e->owner_id),
+	hk_upcall_schedule(s->kernel, s->driver, g->receiver, TOCK_IPC_SHARE_UPCALL_GONE, ipc_identifier_low(e->owner_id),
 	                   ipc_identifier_high(e->owner_id), e->region);
 }
 
@@ -134,7 +116,7 @@ static uint32_t share_read_request(struct ipc_share *s, hk_pid caller, size_t ne
 {
 	struct hk_robuf b;
 
-	if (hk_allow_ro_get(s->kernel, s->driver, caller, SHARE_ALLOW_REQUEST, &b) < 0)
+	if (hk_allow_ro_get(s->kernel, s->driver, caller, TOCK_IPC_SHARE_ALLOW_RO_REQUEST, &b) < 0)
 		return TOCK_ERR_FAIL;
 	if (b.len < need)
 		return TOCK_ERR_SIZE;
@@ -146,7 +128,7 @@ static struct hk_cmd_ret share_grant(struct ipc_share *s, hk_pid caller)
 {
 	uint8_t req[16];
 	uint64_t id;
-	uint32_t region, flags, err = share_read_request(s, caller, SHARE_GRANT_REQUEST_LEN, req);
+	uint32_t region, flags, err = share_read_request(s, caller, TOCK_IPC_SHARE_GRANT_REQUEST_LEN, req);
 	struct share_entry *e;
 	struct share_grant *g;
 	hk_pid receiver;
@@ -157,7 +139,7 @@ static struct hk_cmd_ret share_grant(struct ipc_share *s, hk_pid caller)
 	memcpy(&region, req + 8, 4);
 	memcpy(&flags, req + 12, 4);
 	e = share_find(s, region);
-	if ((flags & ~(uint32_t)SHARE_FLAG_WRITABLE) || !e || e->owner != caller)
+	if ((flags & ~(uint32_t)TOCK_IPC_SHARE_FLAG_WRITABLE) || !e || e->owner != caller)
 		return hk_cmd_failure(TOCK_ERR_INVAL);
 	if (!ipc_identifier_resolve(s->kernel, id, &receiver))
 		return hk_cmd_failure(TOCK_ERR_NODEVICE);
@@ -178,8 +160,8 @@ static struct hk_cmd_ret share_grant(struct ipc_share *s, hk_pid caller)
 		}
 		g = &e->grants[e->n_grants++];
 	}
-	*g = (struct share_grant){ receiver, id, (flags & SHARE_FLAG_WRITABLE) != 0, false };
-	hk_upcall_schedule(s->kernel, s->driver, receiver, SHARE_UPCALL_GRANTED, ipc_identifier_low(e->owner_id),
+	*g = (struct share_grant){ receiver, id, (flags & TOCK_IPC_SHARE_FLAG_WRITABLE) != 0, false };
+	hk_upcall_schedule(s->kernel, s->driver, receiver, TOCK_IPC_SHARE_UPCALL_GRANTED, ipc_identifier_low(e->owner_id),
 	                   ipc_identifier_high(e->owner_id), region);
 	return hk_cmd_success();
 }
@@ -239,7 +221,7 @@ static struct hk_cmd_ret share_revoke(struct ipc_share *s, hk_pid caller, uint32
 
 	if (!e || e->owner != caller)
 		return hk_cmd_failure(TOCK_ERR_INVAL);
-	err = share_read_request(s, caller, SHARE_REVOKE_REQUEST_LEN, req);
+	err = share_read_request(s, caller, TOCK_IPC_SHARE_REVOKE_REQUEST_LEN, req);
 	if (err)
 		return hk_cmd_failure(err);
 	memcpy(&id, req, 8);
@@ -264,17 +246,17 @@ static struct hk_cmd_ret share_command(void *self, const struct hk_call *call, u
 
 	(void)arg1;
 	switch (command) {
-	case SHARE_CMD_EXISTS:
+	case TOCK_IPC_SHARE_CMD_EXISTS:
 		return hk_cmd_success();
-	case SHARE_CMD_CREATE:
+	case TOCK_IPC_SHARE_CMD_CREATE:
 		return share_create(s, call->pid, arg0);
-	case SHARE_CMD_GRANT:
+	case TOCK_IPC_SHARE_CMD_GRANT:
 		return share_grant(s, call->pid);
-	case SHARE_CMD_MAP:
+	case TOCK_IPC_SHARE_CMD_MAP:
 		return share_map(s, call->pid, arg0);
-	case SHARE_CMD_UNMAP_OR_DESTROY:
+	case TOCK_IPC_SHARE_CMD_UNMAP_OR_DESTROY:
 		return share_unmap_or_destroy(s, call->pid, arg0);
-	case SHARE_CMD_REVOKE:
+	case TOCK_IPC_SHARE_CMD_REVOKE:
 		return share_revoke(s, call->pid, arg0);
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);
@@ -287,7 +269,7 @@ const struct hk_driver_ops ipc_share_ops = {
 	.num_upcalls = 2,
 	.num_allow_ro = 1,
 	/* Grants are notifications: an owner granting in a loop cannot clog a receiver's queue. */
-	.notification_upcalls = 1u << SHARE_UPCALL_GRANTED,
+	.notification_upcalls = 1u << TOCK_IPC_SHARE_UPCALL_GRANTED,
 	.command = share_command,
 };
 

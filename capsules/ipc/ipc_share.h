@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/capsule.h"
+#include "tock/drivers/ipc_share.h"
 
 /*
  * ABI (DESIGN §6 "Share 0xA0020"; tockhost's own, upstream leaves Share TBD). A region is a

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 /* [addr, addr+len) inside [ram_start, limit), not wrapping, not touching the guard. */
 bool hk_core_in_app_ram(const struct hk_process *p, uint64_t addr, uint64_t len, uint64_t limit)
@@ -35,19 +35,12 @@ static bool valid_upcall_fn(const struct hk_process *p, uint64_t fn)
 	return (fn >= m->flash_start && fn < m->flash_end) || (fn >= m->ram_start && fn < m->grant_start);
 }
 
-static uint32_t filter(struct hk_kernel *k, struct hk_process *p, uint32_t class_id, uint64_t driver, uint64_t num)
-{
-	if (!k->ops->syscall_filter)
-		return 0;
-	return k->ops->syscall_filter(k->ctx, p, class_id, (uint32_t)driver, (uint32_t)num);
-}
-
 enum hk_syscall_result hk_core_subscribe(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
                                          struct hk_resume *ret)
 {
 	uint64_t drv = sc->r[0], slot = sc->r[1], fn = sc->r[2], appdata = sc->r[3];
 	struct hk_driver_entry *d = drv <= UINT32_MAX ? hk_core_driver(k, (uint32_t)drv) : NULL;
-	uint32_t err = filter(k, p, TOCK_CLASS_SUBSCRIBE, drv, slot);
+	uint32_t err = hk_core_filter(k, p, TOCK_CLASS_SUBSCRIBE, drv, slot);
 	struct hk_grant *g;
 	struct hk_upcall_slot prev;
 
@@ -113,7 +106,7 @@ enum hk_syscall_result hk_core_allow(struct hk_kernel *k, struct hk_process *p, 
 {
 	uint64_t drv = sc->r[0], slot = sc->r[1], ptr = sc->r[2], len = sc->r[3];
 	struct hk_driver_entry *d = drv <= UINT32_MAX ? hk_core_driver(k, (uint32_t)drv) : NULL;
-	uint32_t err = filter(k, p, sc->class_id, drv, slot);
+	uint32_t err = hk_core_filter(k, p, sc->class_id, drv, slot);
 	struct hk_grant *g;
 	struct hk_allow_slot *tab, prev;
 

@@ -1,6 +1,6 @@
 /* Clock and timers: virtual or real time, a deadline-sorted timer list, virtual jumps to the next deadline. */
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 
 uint64_t hk_now_ns(struct hk_kernel *k)
 {

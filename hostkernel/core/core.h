@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hostkernel/kernel.h"
+#include "hostkernel/kernel_ext.h" /* struct hk_upcall_entry */
 
 /* Capabilities: only their addresses matter (the kernel's single instance of each). */
 struct hk_cap_process_state {
@@ -26,13 +27,6 @@ struct hk_driver_entry {
 	uint32_t num;
 	const struct hk_driver_ops *ops;
 	void *self;
-};
-
-/* One queued task: a FunctionCall (fn != 0) or a null-upcall ReturnValue (fn == 0, for wait-for). */
-struct hk_upcall_entry {
-	uint32_t driver, slot;
-	uint64_t fn, appdata;
-	uint32_t a0, a1, a2;
 };
 
 struct hk_upcall_slot {
@@ -60,6 +54,7 @@ struct hk_process {
 	uint32_t short_id;
 	struct hk_fault_policy policy;
 	void *backend;
+	const void *header; /* desc.header: not owned */
 
 	enum hk_state state;
 	enum hk_state stopped_from; /* the state hk_process_resume returns to */
@@ -107,6 +102,7 @@ struct hk_kernel {
 	uint64_t real_t0, virtual_now;
 	struct hk_timer *timers; /* sorted by deadline, FIFO among equals */
 
+	const struct hk_syscall_filter *filter; /* board policy; NULL allows everything */
 	struct hk_process_listener *listeners;
 	struct hk_share_table *shares; /* share.c; NULL until the first region */
 	struct hk_tracer *tracer; /* NULL: tracing off (trace.h); every trace point tests it first */
@@ -117,7 +113,13 @@ struct hk_kernel {
 
 /* Live: can run or be woken (Tock's is_running plus a ready Unstarted incarnation). */
 bool hk_core_alive(const struct hk_process *p);
+
+/* driver.c: the driver registry. */
 struct hk_driver_entry *hk_core_driver(struct hk_kernel *k, uint32_t driver);
+
+/* kernel.c: the board's syscall filter. 0 to allow, else the ErrorCode the call fails with. */
+uint32_t hk_core_filter(struct hk_kernel *k, const struct hk_process *p, uint32_t class_id, uint64_t driver,
+                        uint64_t number);
 
 /* grant.c */
 struct hk_grant *hk_core_grant_find(struct hk_process *p, uint32_t driver);
@@ -153,6 +155,7 @@ void hk_core_set_return(struct hk_resume *ret, uint64_t r0, uint64_t r1, uint64_
 
 /* lifecycle.c: the fault path for faults the core itself detects (cause is copied). */
 void hk_core_fault(struct hk_kernel *k, struct hk_process *p, const char *cause);
+/* listener.c: trace the transition, then tell every process-state listener in registration order. */
 void hk_core_notify(struct hk_kernel *k, hk_pid pid, hk_pid new_pid, enum hk_process_event ev);
 
 #endif

@@ -1,12 +1,9 @@
-/* Kernel object: creation, driver registry, capability minting. */
-#include <errno.h>
+/* Kernel object: creation and teardown, capability minting, the board's syscall filter. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "hostkernel/board_caps.h"
 #include "hostkernel/core/core.h"
 #include "hostkernel/core/share.h"
-#include "hostkernel/core/trace.h"
 
 #define HK_DEFAULT_QUEUE_DEPTH 10u
 
@@ -50,44 +47,6 @@ void hk_kernel_free(struct hk_kernel *k)
 	free(k);
 }
 
-struct hk_driver_entry *hk_core_driver(struct hk_kernel *k, uint32_t driver)
-{
-	for (size_t i = 0; i < k->n_drivers; i++)
-		if (k->drivers[i].num == driver)
-			return &k->drivers[i];
-	return NULL;
-}
-
-int hk_kernel_register_driver(struct hk_kernel *k, uint32_t driver, const struct hk_driver_ops *ops, void *self)
-{
-	if (!k || !ops || !ops->command)
-		return -EINVAL;
-	if (hk_core_driver(k, driver))
-		return -EEXIST;
-	if (k->n_drivers == k->cap_drivers) {
-		size_t n = k->cap_drivers ? k->cap_drivers * 2 : 8;
-		struct hk_driver_entry *d = realloc(k->drivers, n * sizeof(*d));
-
-		if (!d)
-			return -ENOMEM;
-		k->drivers = d;
-		k->cap_drivers = n;
-	}
-	k->drivers[k->n_drivers++] = (struct hk_driver_entry){ driver, ops, self };
-	return 0;
-}
-
-const struct hk_driver_ops *hk_kernel_driver(struct hk_kernel *k, uint32_t driver, void **ret_self)
-{
-	struct hk_driver_entry *d = k ? hk_core_driver(k, driver) : NULL;
-
-	if (!d)
-		return NULL;
-	if (ret_self)
-		*ret_self = d->self;
-	return d->ops;
-}
-
 void hk_kernel_mint_caps(struct hk_kernel *k, struct hk_kernel_caps *ret)
 {
 	ret->process_state = &k->cap_state;
@@ -95,46 +54,16 @@ void hk_kernel_mint_caps(struct hk_kernel *k, struct hk_kernel_caps *ret)
 	ret->memory_map = &k->cap_memory;
 }
 
-int hk_process_listener_register(struct hk_kernel *k, const struct hk_cap_process_state *cap,
-                                 struct hk_process_listener *listener)
+void hk_kernel_set_syscall_filter(struct hk_kernel *k, const struct hk_syscall_filter *filter)
 {
-	struct hk_process_listener **tail;
-
-	if (!k || cap != &k->cap_state)
-		return -EPERM;
-	if (!listener || !listener->notify)
-		return -EINVAL;
-	/* Append: listeners are called in registration order. */
-	for (tail = &k->listeners; *tail; tail = &(*tail)->next)
-		if (*tail == listener)
-			return -EEXIST;
-	listener->next = NULL;
-	*tail = listener;
-	return 0;
+	if (k)
+		k->filter = filter && filter->check ? filter : NULL;
 }
 
-void hk_core_notify(struct hk_kernel *k, hk_pid pid, hk_pid new_pid, enum hk_process_event ev)
+uint32_t hk_core_filter(struct hk_kernel *k, const struct hk_process *p, uint32_t class_id, uint64_t driver,
+                        uint64_t number)
 {
-	/* Traced first: the listeners' consequences (a client's NODEVICE upcall) follow the cause. */
-	if (k->tracer)
-		hk_trace_state(k, pid, new_pid, (enum hk_trace_state_change)ev);
-	for (struct hk_process_listener *l = k->listeners; l; l = l->next)
-		l->notify(l, k, pid, new_pid, ev);
-}
-
-const uint8_t *hk_process_package_name(struct hk_kernel *k, const struct hk_cap_process_info *cap, hk_pid pid,
-                                       size_t *ret_len)
-{
-	struct hk_process *p;
-
-	if (ret_len)
-		*ret_len = 0;
-	if (!k || cap != &k->cap_info)
-		return NULL;
-	p = hk_process_lookup(k, pid);
-	if (!p || !p->package || !p->package[0])
-		return NULL;
-	if (ret_len)
-		*ret_len = strlen(p->package);
-	return (const uint8_t *)p->package;
+	if (!k->filter)
+		return 0;
+	return k->filter->check(k->filter, p, class_id, (uint32_t)driver, (uint32_t)number);
 }

@@ -5,7 +5,7 @@
 
 #include "hostkernel/core/core.h"
 #include "hostkernel/core/share.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 /* Everything the incarnation owned in the kernel goes: queue, grants (with allow/subscribe tables). */
 static void teardown(struct hk_process *p)

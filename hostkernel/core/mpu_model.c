@@ -1,5 +1,5 @@
 /* MPU models as one table: per-chip region count, granule, size and alignment rules. Pure. */
-#include "hostkernel/core/mpu_model.h"
+#include "hostkernel/mpu_model.h"
 
 #include <stddef.h>
 #include <string.h>

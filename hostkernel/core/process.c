@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 
 static char *dup_or_empty(const char *s)
 {
@@ -46,6 +46,7 @@ struct hk_process *hk_process_create(struct hk_kernel *k, const struct hk_proces
 	p->short_id = desc->short_id;
 	p->policy = desc->fault_policy;
 	p->backend = desc->backend;
+	p->header = desc->header;
 	p->state = HK_STATE_UNSTARTED;
 	p->host_alive = true;
 	k->procs[k->n_procs++] = p;
@@ -142,6 +143,7 @@ const char *hk_process_name(const struct hk_process *p) { return p->name; }
 const char *hk_process_package(const struct hk_process *p) { return p->package; }
 enum hk_state hk_process_state(const struct hk_process *p) { return p->state; }
 void *hk_process_backend(const struct hk_process *p) { return p->backend; }
+const void *hk_process_header(const struct hk_process *p) { return p->header; }
 uint32_t hk_process_restart_count(const struct hk_process *p) { return p->restart_count; }
 uint32_t hk_process_completion_code(const struct hk_process *p) { return p->completion_code; }
 bool hk_process_has_completion_code(const struct hk_process *p) { return p->has_completion_code; }
@@ -173,4 +175,21 @@ const char *hk_state_name(enum hk_state s)
 	if ((unsigned)s < sizeof(names) / sizeof(names[0]))
 		return names[s];
 	return "Unknown";
+}
+
+const uint8_t *hk_process_package_name(struct hk_kernel *k, const struct hk_cap_process_info *cap, hk_pid pid,
+                                       size_t *ret_len)
+{
+	struct hk_process *p;
+
+	if (ret_len)
+		*ret_len = 0;
+	if (!k || cap != &k->cap_info)
+		return NULL;
+	p = hk_process_lookup(k, pid);
+	if (!p || !p->package || !p->package[0])
+		return NULL;
+	if (ret_len)
+		*ret_len = strlen(p->package);
+	return (const uint8_t *)p->package;
 }

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/core_ext.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/kernel_ext.h"
+#include "hostkernel/core/trace_emit.h"
 
 static void run(struct hk_process *p)
 {

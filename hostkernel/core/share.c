@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostkernel/core/mpu_model.h"
+#include "hostkernel/mpu_model.h"
 #include "tock/trap_frame.h"
 
 #define SHARE_PAGE 4096ull

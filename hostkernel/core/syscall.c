@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 void hk_core_set_return(struct hk_resume *ret, uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3)
 {
@@ -77,8 +77,7 @@ static enum hk_syscall_result do_command(struct hk_kernel *k, struct hk_process 
 	struct hk_call call;
 	struct hk_cmd_ret r;
 
-	if (k->ops->syscall_filter)
-		err = k->ops->syscall_filter(k->ctx, p, TOCK_CLASS_COMMAND, (uint32_t)sc->r[0], (uint32_t)sc->r[1]);
+	err = hk_core_filter(k, p, TOCK_CLASS_COMMAND, sc->r[0], sc->r[1]);
 	if (!err && !d)
 		err = TOCK_ERR_NODEVICE;
 	if (!err) {

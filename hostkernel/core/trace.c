@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 void hk_kernel_set_tracer(struct hk_kernel *k, struct hk_tracer *tracer)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "hostkernel/core/core.h"
-#include "hostkernel/core/trace.h"
+#include "hostkernel/core/trace_emit.h"
 
 static struct hk_upcall_entry *q_at(const struct hk_process *p, uint32_t i)
 {
@@ -22,6 +22,11 @@ bool hk_core_queue_has_function(const struct hk_process *p)
 		if (q_at(p, i)->fn != 0)
 			return true;
 	return false;
+}
+
+const struct hk_upcall_entry *hk_process_queued(const struct hk_process *p, uint32_t i)
+{
+	return i < p->q_count ? &p->queue[(p->q_head + i) % p->q_depth] : NULL;
 }
 
 bool hk_core_queue_pop(struct hk_process *p, struct hk_upcall_entry *ret)

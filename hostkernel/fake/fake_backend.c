@@ -1,9 +1,10 @@
 /* Fake-process backend: heap-buffer process memory, recorded platform ops, syscalls performed as a process. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 #include "hostkernel/fake/fake_backend.h"
 #include "hostkernel/fake/fake_internal.h"
 
@@ -92,11 +93,14 @@ static void op_panic(void *ctx, struct hk_process *p, const char *why)
 	w->panic_why = w->panic_buf;
 }
 
-static uint32_t op_filter(void *ctx, struct hk_process *p, uint32_t class_id, uint32_t driver, uint32_t number)
+/* The test's filter, installed as the board would install its own. */
+static uint32_t fake_filter_check(const struct hk_syscall_filter *self, const struct hk_process *p, uint32_t class_id,
+                                  uint32_t driver, uint32_t number)
 {
-	struct hk_fake_world *w = ctx;
+	const struct hk_fake_world *w = (const struct hk_fake_world *)((const char *)self -
+	                                                              offsetof(struct hk_fake_world, filter_policy));
 
-	return w->filter ? w->filter(w->filter_ctx, p, class_id, driver, number) : 0;
+	return w->filter(w->filter_ctx, (struct hk_process *)p, class_id, driver, number);
 }
 
 /* ---- world ---- */
@@ -110,7 +114,7 @@ struct hk_fake_world *hk_fake_world_new(const struct hk_kernel_config *cfg)
 		return NULL;
 	w->ops = (struct hk_platform_ops){
 		.now_ns = op_now, .process_kill = op_kill, .process_spawn = op_spawn,
-		.panic = op_panic, .syscall_filter = op_filter,
+		.panic = op_panic,
 		.share_create = hk_fake_op_share_create, .share_map = hk_fake_op_share_map,
 		.share_unmap = hk_fake_op_share_unmap, .share_destroy = hk_fake_op_share_destroy,
 	};
@@ -149,6 +153,8 @@ void hk_fake_set_syscall_filter(struct hk_fake_world *w, hk_fake_filter_fn filte
 {
 	w->filter = filter;
 	w->filter_ctx = ctx;
+	w->filter_policy.check = fake_filter_check;
+	hk_kernel_set_syscall_filter(w->k, filter ? &w->filter_policy : NULL);
 }
 
 /* ---- processes ---- */

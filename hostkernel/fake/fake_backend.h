@@ -66,7 +66,7 @@ const struct hk_kernel_caps *hk_fake_caps(struct hk_fake_world *w);
 int hk_fake_register_driver(struct hk_fake_world *w, uint32_t driver, const struct hk_driver_ops *ops, void *self);
 
 /*
- * Install a syscall filter (Tock's SyscallFilter; see hk_platform_ops.syscall_filter): return 0
+ * Install a syscall filter (Tock's SyscallFilter; see hk_kernel_set_syscall_filter): return 0
  * to allow, else the ErrorCode the syscall fails with. NULL removes it.
  */
 typedef uint32_t (*hk_fake_filter_fn)(void *ctx, struct hk_process *p, uint32_t class_id, uint32_t driver,

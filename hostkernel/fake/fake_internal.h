@@ -37,6 +37,7 @@ struct hk_fake_world {
 	uint64_t real_now;
 	hk_fake_filter_fn filter;
 	void *filter_ctx;
+	struct hk_syscall_filter filter_policy; /* handed to the kernel; calls filter */
 	bool fail_next_spawn, panicked;
 	const char *panic_why;
 	char panic_buf[128];

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 #include "hostkernel/fake/fake_backend.h"
 #include "hostkernel/fake/fake_internal.h"
 

@@ -52,28 +52,11 @@ static void op_panic(void *ctx, struct hk_process *p, const char *why)
 	lx->panicked = true;
 }
 
-static uint32_t op_syscall_filter(void *ctx, struct hk_process *p, uint32_t class_id, uint32_t driver,
-                                  uint32_t number)
-{
-	struct lx_app *app = hk_process_backend(p);
-	int r;
-
-	(void)ctx;
-	if (!app || !app->info.has_permissions)
-		return 0;
-	if (class_id == TOCK_CLASS_COMMAND)
-		r = tbf_permission_check_command(&app->info, driver, number);
-	else
-		r = tbf_permission_check_driver(&app->info, driver);
-	return r > 0 ? (uint32_t)r : r < 0 ? TOCK_ERR_NODEVICE : 0;
-}
-
 static const struct hk_platform_ops linux_ops = {
 	.now_ns = op_now_ns,
 	.process_kill = op_process_kill,
 	.process_spawn = op_process_spawn,
 	.panic = op_panic,
-	.syscall_filter = op_syscall_filter,
 	.share_create = lx_op_share_create,
 	.share_map = lx_op_share_map,
 	.share_unmap = lx_op_share_unmap,
@@ -267,6 +250,7 @@ int hk_linux_add_app(struct hk_linux *lx, const struct hk_linux_app_spec *spec, 
 		return -EINVAL;
 	desc = spec->desc;
 	desc.backend = app;
+	desc.header = &app->info; /* the board's syscall filter reads its Permissions */
 	app->p = hk_process_create(lx->k, &desc);
 	if (!app->p) {
 		*ret_why = "out of memory";

@@ -20,7 +20,7 @@
 #include "tock/trap_frame.h"
 
 struct lx_conn;
-struct hk_control;
+struct hk_ctlsock;
 struct lx_share_conn;
 struct lx_op;
 
@@ -127,7 +127,7 @@ struct hk_linux {
 	uint64_t detail_pc, detail_address;
 	int detail_access; /* -1: no address line */
 
-	struct hk_control *control; /* the control socket server, or NULL */
+	struct hk_ctlsock *ctlsock; /* the control socket server, or NULL */
 
 	const struct lx_channel_ops *chan_ops; /* the transport every incarnation gets */
 	uint64_t spin_max_ns;   /* 0: never spin (one core); else the most the loop spins for a frame */
@@ -177,8 +177,8 @@ void lx_preempt_if_due(struct hk_linux *lx, uint64_t now);
 void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, size_t len);
 void lx_handle_exit(struct hk_linux *lx, struct lx_conn *c); /* its pidfd became readable */
 
-/* control_server.c: send queued output before the loop sleeps */
-void lx_control_flush(struct hk_linux *lx);
+/* ctlsock.c: send queued output before the loop sleeps */
+void lx_ctlsock_flush(struct hk_linux *lx);
 
 /* share.c: the platform's share ops, and the trap-channel side of share instructions */
 int lx_op_share_create(void *ctx, uint64_t len, void **ret_handle);

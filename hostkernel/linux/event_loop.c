@@ -365,8 +365,8 @@ static void wait_events(struct hk_linux *lx, uint64_t budget)
 	struct io_uring_cqe *cqe;
 	int r;
 
-	if (lx->control)
-		lx_control_flush(lx); /* trace events and replies queued during this turn */
+	if (lx->ctlsock)
+		lx_ctlsock_flush(lx); /* trace events and replies queued during this turn */
 	if (spin_for_running(lx))
 		return;
 	budget = owed_wake_budget(lx, budget);

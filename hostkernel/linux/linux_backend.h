@@ -38,7 +38,7 @@ struct hk_linux_stdin_sink {
 
 /* One app to load: its image (copied) and the parsed, checked TBF header (copied). */
 struct hk_linux_app_spec {
-	struct hk_process_desc desc; /* desc.backend is set by hk_linux_add_app */
+	struct hk_process_desc desc; /* desc.backend and desc.header (the copied TBF header) are set by hk_linux_add_app */
 	const uint8_t *image;
 	size_t image_len;
 	const struct tbf_info *info;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 #include "hostkernel/linux/backend_internal.h"
 
 void lx_report(struct hk_linux *lx, const char *fmt, ...)

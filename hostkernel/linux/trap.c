@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hostkernel/core/core_ext.h"
-#include "hostkernel/core/trap_codec.h"
+#include "hostkernel/kernel_ext.h"
+#include "hostkernel/transport/trap_codec.h"
 #include "hostkernel/linux/backend_internal.h"
 
 static int send_frame(struct lx_conn *c, const struct tock_trap_frame *f)

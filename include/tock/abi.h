@@ -75,14 +75,6 @@ enum tock_memop {
 	TOCK_MEMOP_HEAP_START = 11,
 };
 
-/* Driver numbers (DESIGN §6, reference §2.1). */
-#define TOCK_DRIVER_ALARM 0x0u
-#define TOCK_DRIVER_CONSOLE 0x1u
-#define TOCK_DRIVER_RNG 0x40001u
-#define TOCK_DRIVER_IPC_REGISTRY_STRING_NAME 0xA0000u
-#define TOCK_DRIVER_IPC_REGISTRY_PACKAGE_NAME 0xA0001u
-#define TOCK_DRIVER_IPC_RELAY_REQUEST 0xA0010u
-#define TOCK_DRIVER_IPC_RELAY_MESSAGE 0xA0011u
-#define TOCK_DRIVER_IPC_SHARE 0xA0020u
+/* Driver numbers and each driver's commands, upcalls and allows: tock/drivers/<driver>.h. */
 
 #endif

@@ -13,7 +13,7 @@
 #include "capsules/ipc/ipc_registry_string_name.h"
 #include "capsules/ipc/ipc_relay_message.h"
 #include "capsules/ipc/ipc_relay_request.h"
-#include "hostkernel/core/core.h" /* read-only peeks at upcall queues: which entries an operation added */
+#include "hostkernel/kernel_ext.h" /* read-only peeks at upcall queues: which entries an operation added */
 #include "hostkernel/fake/fake_backend.h"
 
 #define FZ_MAX_PROCS 6

@@ -6,15 +6,17 @@
 static void fz_snap_slot(struct fz *f, size_t i, struct fz_slot_snap *s)
 {
 	struct hk_process *p = f->procs[i];
+	struct hk_process_stats st;
 
 	memset(s, 0, sizeof(*s));
 	s->pid = hk_process_pid(p);
 	s->alive = fz_alive(f, i);
-	s->q_count = p->q_count;
-	s->dropped = p->n_dropped;
+	hk_process_get_stats(p, &st);
+	s->q_count = st.upcalls_queued;
+	s->dropped = st.upcalls_dropped;
 	s->rr_valid = ipc_relay_request_get(f->rr, s->pid, &s->rr);
 	s->rm_valid = ipc_relay_message_info(f->rm, s->pid, &s->rm) == 0;
-	if (hk_allow_rw_get(f->k, RM, s->pid, IPC_RELAY_MESSAGE_RW_SLICE, &s->slice) == 0 && s->slice.len >= 8)
+	if (hk_allow_rw_get(f->k, RM, s->pid, TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, &s->slice) == 0 && s->slice.len >= 8)
 		memcpy(s->header, s->slice.ptr, 8);
 }
 
@@ -442,6 +444,14 @@ static void check_new_entry(struct fz *f, const struct fz_op *op, size_t i, cons
 	}
 }
 
+static uint32_t fz_queued(const struct hk_process *p)
+{
+	struct hk_process_stats st;
+
+	hk_process_get_stats(p, &st);
+	return st.upcalls_queued;
+}
+
 static void check_new_upcalls(struct fz *f, const struct fz_op *op)
 {
 	for (size_t i = 0; i < f->nsnap; i++) {
@@ -455,9 +465,9 @@ static void check_new_upcalls(struct fz *f, const struct fz_op *op)
 		/* A Relay Request take withdraws the taken request's upcall 1 from the server's own queue. */
 		if (op->is_command && op->driver == RR && (op->cmd == 0x22 || op->cmd == 0x23) && op->actor == p)
 			continue;
-		CHECK(p->q_count >= b->q_count);
-		for (uint32_t j = b->q_count; j < p->q_count; j++)
-			check_new_entry(f, op, i, &p->queue[(p->q_head + j) % p->q_depth]);
+		CHECK(fz_queued(p) >= b->q_count);
+		for (uint32_t j = b->q_count; j < fz_queued(p); j++)
+			check_new_entry(f, op, i, hk_process_queued(p, j));
 	}
 }
 
@@ -469,7 +479,11 @@ static void check_deaths(struct fz *f)
 		for (size_t i = 0; i < f->nsnap; i++) {
 			const struct fz_slot_snap *b = &f->before[i];
 			struct hk_process *p = f->procs[i];
-			bool told = p->n_dropped > b->dropped;
+			struct hk_process_stats st;
+			bool told;
+
+			hk_process_get_stats(p, &st);
+			told = st.upcalls_dropped > b->dropped;
 
 			if (!b->alive || hk_process_pid(p) != b->pid || !fz_alive(f, i) || !b->rr_valid ||
 			    (b->rr.role != IPC_RELAY_REQUEST_CLIENT_WAITING &&
@@ -477,8 +491,8 @@ static void check_deaths(struct fz *f)
 			    ipc_identifier_pid(b->rr.peer) != f->ended[e])
 				continue;
 			CHECK(fz_rr_role_now(f, b->pid, NULL) == IPC_RELAY_REQUEST_IDLE);
-			for (uint32_t j = b->q_count; j < p->q_count; j++) {
-				const struct hk_upcall_entry *q = &p->queue[(p->q_head + j) % p->q_depth];
+			for (uint32_t j = b->q_count; j < st.upcalls_queued; j++) {
+				const struct hk_upcall_entry *q = hk_process_queued(p, j);
 
 				told = told || (q->driver == RR && q->slot == 0 && q->a0 == TOCK_ERR_NODEVICE);
 			}

@@ -65,11 +65,11 @@ uint32_t fz_model_rm_send(struct fz *f, struct fz_op *op, hk_pid sender, uint64_
 	op->rm_target = fz_slot_of_pid(f, r);
 	if (ipc_relay_message_info(f->rm, r, &info) != 0 || !info.enabled)
 		return TOCK_ERR_OFF;
-	CHECK(hk_allow_ro_get(f->k, RM, r, IPC_RELAY_MESSAGE_RO_ALLOWLIST, &list) == 0);
+	CHECK(hk_allow_ro_get(f->k, RM, r, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_ALLOWLIST, &list) == 0);
 	if (!fz_list_has(&list, ipc_identifier_of(f->k, sender)))
 		return TOCK_ERR_NOACK;
-	CHECK(hk_allow_rw_get(f->k, RM, r, IPC_RELAY_MESSAGE_RW_SLICE, &slice) == 0);
-	CHECK(hk_allow_ro_get(f->k, RM, sender, IPC_RELAY_MESSAGE_RO_MESSAGE, &msg) == 0);
+	CHECK(hk_allow_rw_get(f->k, RM, r, TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, &slice) == 0);
+	CHECK(hk_allow_ro_get(f->k, RM, sender, TOCK_IPC_RELAY_MESSAGE_ALLOW_RO_MESSAGE, &msg) == 0);
 	op->msg_len = msg.len < sizeof(op->msg) ? msg.len : sizeof(op->msg);
 	if (op->msg_len)
 		memcpy(op->msg, msg.ptr, op->msg_len);

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hostkernel/core/trap_codec.h"
+#include "hostkernel/transport/trap_codec.h"
 #include "hostkernel/fake/fake_backend.h"
 
 #define FZ_DRIVER 0x42u

@@ -1,11 +1,11 @@
-/* Unit tests of the control-socket request parser (board/control_request.c): table-driven accept and refuse cases. */
+/* Unit tests of the control-socket request parser (control/request.c): table-driven accept and refuse cases. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "board/control_request.h"
+#include "control/request.h"
 
 struct request_case {
 	const char *line;

@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "hostkernel/linux/control_protocol.h"
+#include "tockhost/control_protocol.h"
 
 #define MAX_INSTANCES 64
 #define MAX_LINE (CONTROL_MAX_PENDING + 1)

@@ -34,14 +34,6 @@ static const char *tlv_name(uint16_t type)
 	}
 }
 
-static const char *credential_name(uint32_t format)
-{
-	static const char *const names[] = { "Reserved", "RSA3072", "RSA4096", "SHA-256",
-					     "SHA-384", "SHA-512", "ECDSA NIST P-256" };
-
-	return format < sizeof(names) / sizeof(names[0]) ? names[format] : "unknown";
-}
-
 /* Package names are valid UTF-8 without NUL, but may hold control characters. */
 static void print_quoted(FILE *out, const uint8_t *s, size_t n)
 {
@@ -154,13 +146,15 @@ static void print_footers(FILE *out, const uint8_t *image, const struct tbf_info
 		fprintf(out, "  footer %u %s: %u bytes at offset %" PRIu32 "\n", type, tlv_name(type), len, pos);
 		if (type == TBF_TLV_CREDENTIALS && len >= 4) {
 			uint32_t format = rd32(image + pos + 4);
+			const char *name = tbf_credential_name(format);
+			int shown = 0; /* data bytes printed in hex after the name */
 
-			fprintf(out, "    %-22s %" PRIu32 " %s", "format", format, credential_name(format));
-			if (format == TBF_CRED_SHA256 && len == 36) {
-				fputc(' ', out);
-				for (int i = 0; i < 32; i++)
-					fprintf(out, "%02x", image[pos + 8 + i]);
-			}
+			if ((format == TBF_CRED_SHA256 && len == 36) || (format == TBF_CRED_CLEARTEXT_ID && len == 12))
+				shown = len - 4;
+			fprintf(out, "    %-22s %" PRIu32 " %s%s", "format", format, name ? name : "unknown",
+				shown ? " " : "");
+			for (int i = 0; i < shown; i++)
+				fprintf(out, "%02x", image[pos + 8 + i]);
 			fputc('\n', out);
 		}
 		pos += 4u + len;

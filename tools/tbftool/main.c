@@ -4,21 +4,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "elf_info.h"
 #include "fileio.h"
 #include "inspect.h"
+#include "inspect_tab.h"
+#include "loader/tab.h"
+#include "tab_write.h"
 #include "tbf_write.h"
 
 #define MAX_INPUT (256u << 20)
 
 static const char usage_text[] =
-	"Usage: tbftool pack --name PKG --output OUT.tbf [OPTIONS] ELF\n"
+	"Usage: tbftool pack --name PKG --output OUT.tbf|OUT.tab [OPTIONS] ELF\n"
 	"       tbftool inspect FILE...\n"
 	"\n"
 	"pack wraps an x86-64 ELF shared object into a Tock Binary Format image:\n"
 	"  --name PKG                 package name (UTF-8, at most 255 bytes)\n"
-	"  --output FILE              where to write the image (replaced atomically)\n"
+	"  --output FILE              where to write the image (replaced atomically); a name ending in .tab\n"
+	"                             writes a TAB, as elf2tab does: a tar of metadata.toml and x86_64.tbf\n"
+	"  --tab                      write a TAB whatever the output's name\n"
+	"  --deterministic            TAB without build-date and with member times 0 (reproducible)\n"
 	"  --min-ram BYTES            minimum RAM size (default: writable segments + guard + stack + heap + grant)\n"
 	"  --stack BYTES              stack size for the default minimum RAM (default 16384)\n"
 	"  --heap BYTES               heap size for the default minimum RAM (default 32768)\n"
@@ -31,12 +38,13 @@ static const char usage_text[] =
 	"  --no-sha256                leave out the SHA-256 credentials footer\n"
 	"  --minimum-footer-size N    footers take at least N bytes (0..65535): a Reserved credentials footer\n"
 	"                             pads them, room tockloader can fill later (elf2tab's option)\n"
-	"inspect prints every header field, TLV and footer, and checks the checksum and SHA-256.\n"
+	"inspect prints every header field, TLV and footer, and checks the checksum and SHA-256; of a TAB\n"
+	"it prints metadata.toml and inspects every .tbf in it.\n"
 	"Numbers are decimal or 0x-prefixed hex. Exit status: 0 ok, 1 on any error.\n";
 
 struct pack_args {
 	const char *output, *elf_path;
-	bool min_ram_given;
+	bool min_ram_given, tab, deterministic;
 	struct tbftool_ram_budget budget;
 	struct tbftool_pack_params params;
 };
@@ -125,7 +133,8 @@ static bool parse_kernel_version(const char *s, struct tbftool_pack_params *p)
 }
 
 enum { OPT_NAME = 256, OPT_OUTPUT, OPT_MIN_RAM, OPT_HEAP, OPT_STACK, OPT_GRANT, OPT_SHORT_ID,
-       OPT_PERMISSION, OPT_KERNEL_VERSION, OPT_DISABLED, OPT_NO_SHA256, OPT_MIN_FOOTER, OPT_HELP };
+       OPT_PERMISSION, OPT_KERNEL_VERSION, OPT_DISABLED, OPT_NO_SHA256, OPT_MIN_FOOTER, OPT_TAB,
+       OPT_DETERMINISTIC, OPT_HELP };
 
 static const struct option pack_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -140,6 +149,8 @@ static const struct option pack_options[] = {
 	{ "disabled", no_argument, NULL, OPT_DISABLED },
 	{ "no-sha256", no_argument, NULL, OPT_NO_SHA256 },
 	{ "minimum-footer-size", required_argument, NULL, OPT_MIN_FOOTER },
+	{ "tab", no_argument, NULL, OPT_TAB },
+	{ "deterministic", no_argument, NULL, OPT_DETERMINISTIC },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -167,6 +178,8 @@ static bool pack_option(int c, const char *arg, struct pack_args *a)
 	case OPT_KERNEL_VERSION: return parse_kernel_version(arg, &a->params);
 	case OPT_DISABLED: a->params.enabled = false; return true;
 	case OPT_NO_SHA256: a->params.sha256 = false; return true;
+	case OPT_TAB: a->tab = true; return true;
+	case OPT_DETERMINISTIC: a->deterministic = true; return true;
 	case OPT_MIN_FOOTER:
 		return number_opt("--minimum-footer-size", arg, UINT16_MAX, &v) &&
 		       ((a->params.minimum_footer_size = (uint32_t)v), true);
@@ -202,6 +215,21 @@ static int pack_run(struct pack_args *a)
 	if (r < 0) {
 		fprintf(stderr, "tbftool: %s: %s\n", a->elf_path, why);
 		goto out;
+	}
+	if (a->tab) {
+		struct tbftool_tab_params tp = { a->params.package_name, a->params.kernel_major, a->params.kernel_minor,
+						 a->deterministic, time(NULL) };
+		uint8_t *tab;
+		size_t tab_len;
+
+		r = tbftool_tab_build(&tp, image, image_len, &tab, &tab_len, why, sizeof(why));
+		if (r < 0) {
+			fprintf(stderr, "tbftool: %s: %s\n", a->output, why);
+			goto out;
+		}
+		free(image);
+		image = tab;
+		image_len = tab_len;
 	}
 	r = tbftool_write_atomic(a->output, image, image_len);
 	if (r < 0)
@@ -239,6 +267,12 @@ static int cmd_pack(int argc, char **argv)
 		return 1;
 	}
 	a.elf_path = argv[optind];
+	if (strlen(a.output) > 4 && !strcmp(a.output + strlen(a.output) - 4, ".tab"))
+		a.tab = true;
+	if (a.deterministic && !a.tab) {
+		fprintf(stderr, "tbftool: pack: --deterministic is for TABs (--tab or an output ending in .tab)\n");
+		return 1;
+	}
 	return pack_run(&a);
 }
 
@@ -265,8 +299,20 @@ static int cmd_inspect(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (tbftool_inspect_image(stdout, stderr, argv[i], data, len))
+		if (tab_is_tar(data, len)) {
+			if (tbftool_inspect_tab(stdout, stderr, argv[i], data, len))
+				status = 1;
+		} else if (len < 2) {
+			fprintf(stderr, "%s: version at offset 0: neither a TBF image (%zu bytes, too short) nor a TAB "
+				"(tar archive)\n", argv[i], len);
 			status = 1;
+		} else if ((data[0] | data[1] << 8) != 2) {
+			fprintf(stderr, "%s: version at offset 0: neither a TBF image (version %u, expected 2) nor a TAB "
+				"(tar archive)\n", argv[i], (unsigned)(data[0] | data[1] << 8));
+			status = 1;
+		} else if (tbftool_inspect_image(stdout, stderr, argv[i], data, len)) {
+			status = 1;
+		}
 		free(data);
 	}
 	return status;

@@ -3,11 +3,6 @@
 
 #include <libtock/interface/syscalls/console_syscalls.h>
 
-enum {
-	CONSOLE_SUBSCRIBE_WRITE = 1,
-	CONSOLE_SUBSCRIBE_READ = 2,
-};
-
 bool libtocksync_console_exists(void)
 {
 	return libtock_console_driver_exists();
@@ -23,7 +18,7 @@ returncode_t libtocksync_console_write(const uint8_t* buffer, uint32_t length, u
 	ret = libtock_console_command_write((int)length);
 	if (ret == RETURNCODE_SUCCESS) {
 		/* The kernel's write-done upcall is (bytes_written, 0, 0): no status. */
-		done = yield_wait_for(DRIVER_NUM_CONSOLE, CONSOLE_SUBSCRIBE_WRITE);
+		done = yield_wait_for(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_UPCALL_WRITE_DONE);
 		if (written)
 			*written = done.data0;
 	}
@@ -40,7 +35,7 @@ returncode_t libtocksync_console_read(uint8_t* buffer, uint32_t length, uint32_t
 		return ret;
 	ret = libtock_console_command_read((int)length);
 	if (ret == RETURNCODE_SUCCESS) {
-		done = yield_wait_for(DRIVER_NUM_CONSOLE, CONSOLE_SUBSCRIBE_READ);
+		done = yield_wait_for(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_UPCALL_READ_DONE);
 		ret = tock_status_to_returncode((statuscode_t)done.data0);
 		if (read)
 			*read = done.data1;

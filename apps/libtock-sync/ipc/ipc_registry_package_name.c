@@ -1,12 +1,6 @@
 /* IPC Registry Package Name blocking API: command, then Yield-WaitFor on the matching upcall. */
 #include "ipc_registry_package_name.h"
 
-enum {
-	PACKAGE_NAME_SUBSCRIBE_REGISTERED = 0,
-	PACKAGE_NAME_SUBSCRIBE_DISCOVERED = 1,
-	PACKAGE_NAME_SUBSCRIBE_SERVICE_REGISTERED = 2,
-};
-
 bool libtocksync_ipc_registry_package_name_exists(void)
 {
 	return libtock_ipc_registry_package_name_driver_exists();
@@ -19,7 +13,7 @@ returncode_t libtocksync_ipc_registry_package_name_register_service(void)
 
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, PACKAGE_NAME_SUBSCRIBE_REGISTERED);
+	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, TOCK_IPC_REGISTRY_UPCALL_REGISTERED);
 	return tock_status_to_returncode((statuscode_t)up.data0);
 }
 
@@ -36,7 +30,7 @@ returncode_t libtocksync_ipc_registry_package_name_discover_service(const uint8_
 	libtock_ipc_registry_package_name_set_readonly_allow_name(NULL, 0);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, PACKAGE_NAME_SUBSCRIBE_DISCOVERED);
+	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED);
 	if (up.data0 != TOCK_STATUSCODE_SUCCESS)
 		return tock_status_to_returncode((statuscode_t)up.data0);
 	*ipc_id = ((uint64_t)up.data2 << 32) | up.data1;
@@ -45,6 +39,6 @@ returncode_t libtocksync_ipc_registry_package_name_discover_service(const uint8_
 
 returncode_t libtocksync_ipc_registry_package_name_wait_for_service_registered(void)
 {
-	yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, PACKAGE_NAME_SUBSCRIBE_SERVICE_REGISTERED);
+	yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED);
 	return RETURNCODE_SUCCESS;
 }

@@ -1,12 +1,6 @@
 /* IPC Registry String Name blocking API: command, then Yield-WaitFor on the matching upcall. */
 #include "ipc_registry_string_name.h"
 
-enum {
-	STRING_NAME_SUBSCRIBE_REGISTERED = 0,
-	STRING_NAME_SUBSCRIBE_DISCOVERED = 1,
-	STRING_NAME_SUBSCRIBE_SERVICE_REGISTERED = 2,
-};
-
 bool libtocksync_ipc_registry_string_name_exists(void)
 {
 	return libtock_ipc_registry_string_name_driver_exists();
@@ -31,7 +25,7 @@ returncode_t libtocksync_ipc_registry_string_name_register_service(const uint8_t
 
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_REGISTERED);
+	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_UPCALL_REGISTERED);
 	return tock_status_to_returncode((statuscode_t)up.data0);
 }
 
@@ -42,7 +36,7 @@ returncode_t libtocksync_ipc_registry_string_name_discover_service(const uint8_t
 
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_DISCOVERED);
+	up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED);
 	if (up.data0 != TOCK_STATUSCODE_SUCCESS)
 		return tock_status_to_returncode((statuscode_t)up.data0);
 	*ipc_id = ((uint64_t)up.data2 << 32) | up.data1;
@@ -51,6 +45,6 @@ returncode_t libtocksync_ipc_registry_string_name_discover_service(const uint8_t
 
 returncode_t libtocksync_ipc_registry_string_name_wait_for_service_registered(void)
 {
-	yield_wait_for(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_SERVICE_REGISTERED);
+	yield_wait_for(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED);
 	return RETURNCODE_SUCCESS;
 }

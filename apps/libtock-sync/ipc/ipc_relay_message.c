@@ -1,11 +1,6 @@
 /* IPC Relay Message blocking API: Yield-WaitFor on "messages appended", then the StreamingProcessSlice swap. */
 #include "ipc_relay_message.h"
 
-enum {
-	RELAY_MESSAGE_SUBSCRIBE_APPENDED = 0,
-	RELAY_MESSAGE_SUBSCRIBE_SENDER_GONE = 1,
-};
-
 bool libtocksync_ipc_relay_message_exists(void)
 {
 	return libtock_ipc_relay_message_driver_exists();
@@ -41,7 +36,7 @@ returncode_t libtocksync_ipc_relay_message_receive(streaming_process_slice_state
 	for (;;) {
 		returncode_t ret;
 
-		yield_wait_for(DRIVER_NUM_IPC_RELAY_MESSAGE, RELAY_MESSAGE_SUBSCRIBE_APPENDED);
+		yield_wait_for(DRIVER_NUM_IPC_RELAY_MESSAGE, TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED);
 		ret = streaming_process_slice_get_and_swap(state, payload, len, exceeded);
 		if (ret != RETURNCODE_SUCCESS || *len > 0 || *exceeded)
 			return ret;
@@ -55,7 +50,7 @@ returncode_t libtocksync_ipc_relay_message_send(uint64_t receiver, const uint8_t
 
 returncode_t libtocksync_ipc_relay_message_wait_for_sender_gone(uint64_t* sender)
 {
-	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_RELAY_MESSAGE, RELAY_MESSAGE_SUBSCRIBE_SENDER_GONE);
+	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_RELAY_MESSAGE, TOCK_IPC_RELAY_MESSAGE_UPCALL_SENDER_GONE);
 
 	*sender = ((uint64_t)up.data2 << 32) | up.data1;
 	return tock_status_to_returncode((statuscode_t)up.data0);

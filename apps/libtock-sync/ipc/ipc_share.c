@@ -1,11 +1,6 @@
 /* IPC Share blocking API: Yield-WaitFor on the granted / gone upcalls; commands forwarded. */
 #include "ipc_share.h"
 
-enum {
-	SHARE_SUBSCRIBE_GRANTED = 0,
-	SHARE_SUBSCRIBE_GONE = 1,
-};
-
 bool libtocksync_ipc_share_exists(void)
 {
 	return libtock_ipc_share_driver_exists();
@@ -22,12 +17,12 @@ static returncode_t wait_for(uint32_t slot, uint64_t* owner, uint32_t* region)
 
 returncode_t libtocksync_ipc_share_wait_for_grant(uint64_t* owner, uint32_t* region)
 {
-	return wait_for(SHARE_SUBSCRIBE_GRANTED, owner, region);
+	return wait_for(TOCK_IPC_SHARE_UPCALL_GRANTED, owner, region);
 }
 
 returncode_t libtocksync_ipc_share_wait_for_gone(uint64_t* owner, uint32_t* region)
 {
-	return wait_for(SHARE_SUBSCRIBE_GONE, owner, region);
+	return wait_for(TOCK_IPC_SHARE_UPCALL_GONE, owner, region);
 }
 
 returncode_t libtocksync_ipc_share_create(uint32_t size, uint32_t* region, void** address)

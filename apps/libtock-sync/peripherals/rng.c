@@ -3,8 +3,6 @@
 
 #include <libtock/peripherals/syscalls/rng_syscalls.h>
 
-enum { RNG_SUBSCRIBE_DONE = 0 };
-
 returncode_t libtocksync_rng_get_random_bytes(uint8_t* buf, uint32_t len, uint32_t num, int* num_received)
 {
 	yield_waitfor_return_t done;
@@ -14,7 +12,7 @@ returncode_t libtocksync_rng_get_random_bytes(uint8_t* buf, uint32_t len, uint32
 		return ret;
 	ret = libtock_rng_command_get_random(num);
 	if (ret == RETURNCODE_SUCCESS) {
-		done = yield_wait_for(DRIVER_NUM_RNG, RNG_SUBSCRIBE_DONE);
+		done = yield_wait_for(DRIVER_NUM_RNG, TOCK_RNG_UPCALL_DONE);
 		ret = tock_status_to_returncode((statuscode_t)done.data0);
 		if (num_received)
 			*num_received = (int)done.data1;

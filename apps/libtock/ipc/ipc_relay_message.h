@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Each record in a filled payload: u64 sender IPC Identifier, u32 length, then the message (native endian, no padding). */
-#define LIBTOCK_IPC_RELAY_MESSAGE_RECORD_HEADER_LEN 12
+#define LIBTOCK_IPC_RELAY_MESSAGE_RECORD_HEADER_LEN TOCK_IPC_RELAY_MESSAGE_RECORD_HEADER
 
 /*
  * Receiver: messages arrived. The wrapper has already swapped buffers: payload/len is the filled

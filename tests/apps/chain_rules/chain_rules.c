@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "tock/abi.h"
+#include "tock/drivers/alarm.h"
+#include "tock/drivers/console.h"
 #include "tock/trap_frame.h"
 
 /* The runner's exports (tock-proc), whichever transport this run uses. */

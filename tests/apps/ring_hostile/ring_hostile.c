@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tock/abi.h"
+#include "tock/drivers/console.h"
 #include "tock/trap_ring.h"
 
 extern uint32_t tock_proc_trap_seq __attribute__((weak));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "board/board_config.h"
+#include "tock/drivers/console.h"
 
 /* ---- single keys ---- */
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostkernel/core/core_ext.h"
+#include "hostkernel/kernel_ext.h"
 #include "test_driver.h"
 
 struct rec_listener {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostkernel/core/trap_codec.h"
+#include "hostkernel/transport/trap_codec.h"
 
 static struct tock_trap_frame good(uint16_t kind, uint32_t op)
 {

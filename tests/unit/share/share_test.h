@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "capsules/ipc/ipc_share.h"
-#include "hostkernel/core/mpu_model.h"
+#include "hostkernel/mpu_model.h"
 #include "tests/unit/ipc/ipc_test.h"
 #include "tock/trap_frame.h"
 

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "hostkernel/core/mpu_model.h"
+#include "hostkernel/mpu_model.h"
 
 static const struct {
 	enum hk_mpu_kind kind;

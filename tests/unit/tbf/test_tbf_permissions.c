@@ -5,6 +5,10 @@
 
 #include "loader/tbf.h"
 #include "tock/abi.h"
+#include "tock/drivers/alarm.h"
+#include "tock/drivers/console.h"
+#include "tock/drivers/ipc_relay_request.h"
+#include "tock/drivers/rng.h"
 
 enum { SET_NONE, SET_EMPTY, SET_MAIN };
 

@@ -3,14 +3,14 @@
 
 returncode_t libtocksync_ipc_registry_package_name_yield_wait_for_registration_complete(void)
 {
-	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, 0);
+	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, TOCK_IPC_REGISTRY_UPCALL_REGISTERED);
 
 	return tock_status_to_returncode((statuscode_t)up.data0);
 }
 
 returncode_t libtocksync_ipc_registry_package_name_yield_wait_for_discovery_complete(uint64_t* ipc_id)
 {
-	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, 1);
+	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED);
 
 	if (up.data0 != TOCK_STATUSCODE_SUCCESS)
 		return tock_status_to_returncode((statuscode_t)up.data0);

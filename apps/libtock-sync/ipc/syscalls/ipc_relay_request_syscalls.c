@@ -3,7 +3,7 @@
 
 returncode_t libtocksync_ipc_relay_request_yield_wait_for_client_response_received(size_t* response_len)
 {
-	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, 0);
+	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE);
 
 	*response_len = up.data1;
 	return tock_status_to_returncode((statuscode_t)up.data0);
@@ -11,7 +11,7 @@ returncode_t libtocksync_ipc_relay_request_yield_wait_for_client_response_receiv
 
 returncode_t libtocksync_ipc_relay_request_yield_wait_for_server_request_waiting(uint64_t* ipc_id)
 {
-	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, 1);
+	yield_waitfor_return_t up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_SERVER_REQUEST);
 
 	*ipc_id = ((uint64_t)up.data1 << 32) | up.data0;
 	return RETURNCODE_SUCCESS;

@@ -1,33 +1,24 @@
 /* Console driver (0x1) syscalls: thin wrappers that turn each syscall's result into a returncode_t. */
 #include "console_syscalls.h"
 
-enum {
-	CONSOLE_SUBSCRIBE_WRITE = 1,
-	CONSOLE_SUBSCRIBE_READ = 2,
-	CONSOLE_ALLOW = 1,
-	CONSOLE_CMD_WRITE = 1,
-	CONSOLE_CMD_READ = 2,
-	CONSOLE_CMD_ABORT = 3,
-};
-
 returncode_t libtock_console_write_done_set_upcall(subscribe_upcall callback, void* opaque)
 {
-	return tock_subscribe_return_to_returncode(subscribe(DRIVER_NUM_CONSOLE, CONSOLE_SUBSCRIBE_WRITE, callback, opaque));
+	return tock_subscribe_return_to_returncode(subscribe(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_UPCALL_WRITE_DONE, callback, opaque));
 }
 
 returncode_t libtock_console_read_done_set_upcall(subscribe_upcall callback, void* opaque)
 {
-	return tock_subscribe_return_to_returncode(subscribe(DRIVER_NUM_CONSOLE, CONSOLE_SUBSCRIBE_READ, callback, opaque));
+	return tock_subscribe_return_to_returncode(subscribe(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_UPCALL_READ_DONE, callback, opaque));
 }
 
 returncode_t libtock_console_set_read_allow(const uint8_t* buffer, uint32_t len)
 {
-	return tock_allow_ro_return_to_returncode(allow_readonly(DRIVER_NUM_CONSOLE, CONSOLE_ALLOW, buffer, len));
+	return tock_allow_ro_return_to_returncode(allow_readonly(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_ALLOW_RO_WRITE, buffer, len));
 }
 
 returncode_t libtock_console_set_readwrite_allow(uint8_t* buffer, uint32_t len)
 {
-	return tock_allow_rw_return_to_returncode(allow_readwrite(DRIVER_NUM_CONSOLE, CONSOLE_ALLOW, buffer, len));
+	return tock_allow_rw_return_to_returncode(allow_readwrite(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_ALLOW_RW_READ, buffer, len));
 }
 
 bool libtock_console_driver_exists(void)
@@ -37,15 +28,15 @@ bool libtock_console_driver_exists(void)
 
 returncode_t libtock_console_command_write(int length)
 {
-	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_CONSOLE, CONSOLE_CMD_WRITE, length, 0));
+	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_CMD_WRITE, length, 0));
 }
 
 returncode_t libtock_console_command_read(int length)
 {
-	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_CONSOLE, CONSOLE_CMD_READ, length, 0));
+	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_CMD_READ, length, 0));
 }
 
 returncode_t libtock_console_command_abort_read(void)
 {
-	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_CONSOLE, CONSOLE_CMD_ABORT, 0, 0));
+	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_CONSOLE, TOCK_CONSOLE_CMD_ABORT, 0, 0));
 }

@@ -2,12 +2,13 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/console.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_CONSOLE 0x1
+#define DRIVER_NUM_CONSOLE TOCK_DRIVER_CONSOLE
 
 /* Subscribe 1: write done, upcall (bytes_written, 0, 0). */
 returncode_t libtock_console_write_done_set_upcall(subscribe_upcall callback, void* opaque);

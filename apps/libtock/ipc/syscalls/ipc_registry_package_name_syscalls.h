@@ -2,12 +2,13 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/ipc_registry.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME 0xA0001
+#define DRIVER_NUM_IPC_REGISTRY_PACKAGE_NAME TOCK_DRIVER_IPC_REGISTRY_PACKAGE_NAME
 
 bool libtock_ipc_registry_package_name_driver_exists(void);
 /* Subscribe 0: registration complete, upcall (0, 0, 0). */

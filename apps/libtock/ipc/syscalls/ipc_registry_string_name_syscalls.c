@@ -3,15 +3,6 @@
 
 #include <string.h>
 
-enum {
-	STRING_NAME_SUBSCRIBE_REGISTERED = 0,
-	STRING_NAME_SUBSCRIBE_DISCOVERED = 1,
-	STRING_NAME_SUBSCRIBE_SERVICE_REGISTERED = 2,
-	STRING_NAME_ALLOW_NAME = 0,
-	STRING_NAME_CMD_REGISTER = 1,
-	STRING_NAME_CMD_DISCOVER = 2,
-};
-
 /* The registry reads the name during the command, so one static buffer serves every caller. */
 static uint8_t padded_name[LIBTOCK_IPC_REGISTRY_STRING_NAME_LEN];
 
@@ -23,25 +14,25 @@ bool libtock_ipc_registry_string_name_driver_exists(void)
 returncode_t libtock_ipc_registry_string_name_set_upcall_registration_complete(subscribe_upcall callback, void* opaque)
 {
 	return tock_subscribe_return_to_returncode(
-		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_REGISTERED, callback, opaque));
+		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_UPCALL_REGISTERED, callback, opaque));
 }
 
 returncode_t libtock_ipc_registry_string_name_set_upcall_discovery_complete(subscribe_upcall callback, void* opaque)
 {
 	return tock_subscribe_return_to_returncode(
-		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_DISCOVERED, callback, opaque));
+		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_UPCALL_DISCOVERED, callback, opaque));
 }
 
 returncode_t libtock_ipc_registry_string_name_set_upcall_service_registered(subscribe_upcall callback, void* opaque)
 {
 	return tock_subscribe_return_to_returncode(
-		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_SUBSCRIBE_SERVICE_REGISTERED, callback, opaque));
+		subscribe(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED, callback, opaque));
 }
 
 returncode_t libtock_ipc_registry_string_name_set_readonly_allow_name(const uint8_t* name, size_t len)
 {
 	return tock_allow_ro_return_to_returncode(
-		allow_readonly(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_ALLOW_NAME, name, len));
+		allow_readonly(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_ALLOW_RO_NAME, name, len));
 }
 
 returncode_t libtock_ipc_registry_string_name_set_allow_name(void* data, size_t len)
@@ -62,11 +53,11 @@ returncode_t libtock_ipc_registry_string_name_set_readonly_allow_padded_name(con
 returncode_t libtock_ipc_registry_string_name_command_register(void)
 {
 	return tock_command_return_novalue_to_returncode(
-		command(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_CMD_REGISTER, 0, 0));
+		command(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_CMD_REGISTER, 0, 0));
 }
 
 returncode_t libtock_ipc_registry_string_name_command_discover(void)
 {
 	return tock_command_return_novalue_to_returncode(
-		command(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, STRING_NAME_CMD_DISCOVER, 0, 0));
+		command(DRIVER_NUM_IPC_REGISTRY_STRING_NAME, TOCK_IPC_REGISTRY_CMD_DISCOVER, 0, 0));
 }

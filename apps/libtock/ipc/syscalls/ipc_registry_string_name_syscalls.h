@@ -2,14 +2,15 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/ipc_registry.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_IPC_REGISTRY_STRING_NAME 0xA0000
+#define DRIVER_NUM_IPC_REGISTRY_STRING_NAME TOCK_DRIVER_IPC_REGISTRY_STRING_NAME
 /* The driver takes names of exactly this many bytes (shorter names are zero-padded by the wrappers). */
-#define LIBTOCK_IPC_REGISTRY_STRING_NAME_LEN 20
+#define LIBTOCK_IPC_REGISTRY_STRING_NAME_LEN TOCK_IPC_REGISTRY_STRING_NAME_LEN
 
 bool libtock_ipc_registry_string_name_driver_exists(void);
 /* Subscribe 0: registration complete, upcall (0, 0, 0). */

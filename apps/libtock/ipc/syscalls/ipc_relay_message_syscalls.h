@@ -2,14 +2,15 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/ipc_relay_message.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_IPC_RELAY_MESSAGE 0xA0011
+#define DRIVER_NUM_IPC_RELAY_MESSAGE TOCK_DRIVER_IPC_RELAY_MESSAGE
 /* The receiver's StreamingProcessSlice is this driver's read-write allow 0. */
-#define LIBTOCK_IPC_RELAY_MESSAGE_SLICE_ALLOW 0
+#define LIBTOCK_IPC_RELAY_MESSAGE_SLICE_ALLOW TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE
 
 bool libtock_ipc_relay_message_driver_exists(void);
 /* Subscribe 0 (receiver): messages appended, upcall (offset, exceeded, 0); at most one queued at a time. */

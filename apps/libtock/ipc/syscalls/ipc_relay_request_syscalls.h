@@ -2,12 +2,13 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/ipc_relay_request.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_IPC_RELAY_REQUEST 0xA0010
+#define DRIVER_NUM_IPC_RELAY_REQUEST TOCK_DRIVER_IPC_RELAY_REQUEST
 
 bool libtock_ipc_relay_request_driver_exists(void);
 /*

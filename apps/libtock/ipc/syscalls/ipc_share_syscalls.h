@@ -2,15 +2,16 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/ipc_share.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_IPC_SHARE 0xA0020
+#define DRIVER_NUM_IPC_SHARE TOCK_DRIVER_IPC_SHARE
 /* Grant request in RO allow 0 (native endian): receiver id, region, flags. */
-#define LIBTOCK_IPC_SHARE_GRANT_REQUEST_LEN 16
-#define LIBTOCK_IPC_SHARE_WRITABLE 1u
+#define LIBTOCK_IPC_SHARE_GRANT_REQUEST_LEN TOCK_IPC_SHARE_GRANT_REQUEST_LEN
+#define LIBTOCK_IPC_SHARE_WRITABLE TOCK_IPC_SHARE_FLAG_WRITABLE
 
 bool libtock_ipc_share_driver_exists(void);
 /* Subscribe 0 (receiver): a region was granted to us, upcall (owner_low, owner_high, region). */

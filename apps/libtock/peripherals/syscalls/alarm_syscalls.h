@@ -2,12 +2,13 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/alarm.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_ALARM 0x0
+#define DRIVER_NUM_ALARM TOCK_DRIVER_ALARM
 
 bool libtock_alarm_exists(void);
 

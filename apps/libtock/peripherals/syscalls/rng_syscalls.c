@@ -1,12 +1,6 @@
 /* RNG driver (0x40001) syscalls: thin wrappers that turn each syscall's result into a returncode_t. */
 #include "rng_syscalls.h"
 
-enum {
-	RNG_SUBSCRIBE_DONE = 0,
-	RNG_ALLOW_BUFFER = 0,
-	RNG_CMD_GET = 1,
-};
-
 bool libtock_rng_driver_exists(void)
 {
 	return driver_exists(DRIVER_NUM_RNG);
@@ -14,15 +8,15 @@ bool libtock_rng_driver_exists(void)
 
 returncode_t libtock_rng_set_allow_readwrite(uint8_t* buf, uint32_t len)
 {
-	return tock_allow_rw_return_to_returncode(allow_readwrite(DRIVER_NUM_RNG, RNG_ALLOW_BUFFER, buf, len));
+	return tock_allow_rw_return_to_returncode(allow_readwrite(DRIVER_NUM_RNG, TOCK_RNG_ALLOW_RW_BUFFER, buf, len));
 }
 
 returncode_t libtock_rng_set_upcall(subscribe_upcall callback, void* opaque)
 {
-	return tock_subscribe_return_to_returncode(subscribe(DRIVER_NUM_RNG, RNG_SUBSCRIBE_DONE, callback, opaque));
+	return tock_subscribe_return_to_returncode(subscribe(DRIVER_NUM_RNG, TOCK_RNG_UPCALL_DONE, callback, opaque));
 }
 
 returncode_t libtock_rng_command_get_random(uint32_t num_bytes)
 {
-	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_RNG, RNG_CMD_GET, (int)num_bytes, 0));
+	return tock_command_return_novalue_to_returncode(command(DRIVER_NUM_RNG, TOCK_RNG_CMD_GET, (int)num_bytes, 0));
 }

@@ -2,12 +2,13 @@
 #pragma once
 
 #include "../../tock.h"
+#include "tock/drivers/rng.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DRIVER_NUM_RNG 0x40001
+#define DRIVER_NUM_RNG TOCK_DRIVER_RNG
 
 bool libtock_rng_driver_exists(void);
 /* Read-write allow 0: where the random bytes go. */
