@@ -121,12 +121,6 @@ struct hk_linux {
 	uint8_t stdin_buf[256];
 	size_t stdin_off, stdin_len; /* bytes read but not yet taken by the sink */
 
-	/* Detail lines for the next fault report (set by backend-detected faults). */
-	bool detail_valid;
-	hk_pid detail_pid;
-	uint64_t detail_pc, detail_address;
-	int detail_access; /* -1: no address line */
-
 	struct hk_ctlsock *ctlsock; /* the control socket server, or NULL */
 
 	const struct lx_channel_ops *chan_ops; /* the transport every incarnation gets */
@@ -192,12 +186,17 @@ void lx_share_done(struct hk_linux *lx, struct lx_conn *c, uint32_t seq, uint32_
 
 /* report.c */
 void lx_report(struct hk_linux *lx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid, const char *cause);
+/* "process ... faulted: cause" and, from the kernel's fault info, its pc and address lines. */
+void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid);
 void lx_console_flush(struct hk_linux *lx, struct lx_app *app);
 void lx_listener_notify(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
                         enum hk_process_event event);
+
+/* fault.c */
+/* Once per process: "stopped after fault" for each that its policy left Faulted. */
 void lx_check_stopped(struct hk_linux *lx);
-/* Report a fault found by the backend (frame, death) with its detail lines, then apply the policy. */
+/* A fault found by the backend (frame, death): the kernel keeps it whole and applies the policy; access -1: no
+ * address. The host process of an incarnation that ended is killed. */
 void lx_fault(struct hk_linux *lx, struct lx_app *app, const char *cause, uint64_t pc, uint64_t address,
               int access);
 

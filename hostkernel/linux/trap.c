@@ -217,16 +217,6 @@ void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
 		hk_clock_set_virtual_ns(lx->k, hk_now_ns(lx->k) + slice);
 }
 
-static const char *access_name(uint64_t a)
-{
-	switch (a) {
-	case TOCK_ACCESS_READ: return "read";
-	case TOCK_ACCESS_WRITE: return "write";
-	case TOCK_ACCESS_EXEC: return "exec";
-	default: return "unknown access";
-	}
-}
-
 static void syscall_fault(struct hk_linux *lx, struct lx_app *app, const struct hk_trap_msg *m)
 {
 	uint32_t arch = (uint32_t)m->fault_arg[2];
@@ -248,7 +238,7 @@ static void fault_frame(struct hk_linux *lx, struct lx_app *app, const struct hk
 		syscall_fault(lx, app, m);
 		return;
 	case TOCK_FAULT_MEMORY:
-		snprintf(cause, sizeof(cause), "memory access violation: %s at 0x%" PRIx64, access_name(m->fault_arg[2]),
+		snprintf(cause, sizeof(cause), "memory access violation: %s at 0x%" PRIx64, hk_trap_access_name(m->fault_arg[2]),
 		         m->fault_arg[0]);
 		lx_fault(lx, app, cause, m->fault_arg[1], m->fault_arg[0], (int)(m->fault_arg[2] & 0xff));
 		return;

@@ -109,3 +109,13 @@ const char *hk_trap_fault_cause_name(uint32_t cause)
 		return "unknown";
 	}
 }
+
+const char *hk_trap_access_name(uint64_t access)
+{
+	switch (access) {
+	case TOCK_ACCESS_READ: return "read";
+	case TOCK_ACCESS_WRITE: return "write";
+	case TOCK_ACCESS_EXEC: return "exec";
+	default: return "unknown access";
+	}
+}

@@ -35,5 +35,7 @@ int hk_trap_encode(const struct hk_resume *r, uint32_t seq, struct tock_trap_fra
 
 /* "syscall", "memory", ... for reports; "unknown" otherwise. */
 const char *hk_trap_fault_cause_name(uint32_t cause);
+/* "read", "write", "exec" for a memory fault's TOCK_ACCESS_*; "unknown access" otherwise. */
+const char *hk_trap_access_name(uint64_t access);
 
 #endif
