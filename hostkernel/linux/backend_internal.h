@@ -64,12 +64,17 @@ struct lx_conn {
 	bool recv_armed, poll_armed;
 	struct lx_life life; /* held by armed io_uring requests + handlers on the stack; closing once LX_DEAD */
 	uint32_t seq;     /* of the syscall being answered */
+	/* Its chain (tock/trap_frame.h): the link of the syscall being answered, and what the next does. */
+	uint64_t link;
+	uint32_t class_id;
+	enum { LX_CHAIN_NONE, LX_CHAIN_RUN, LX_CHAIN_SKIP } chain;
+	uint32_t chain_len; /* syscalls of the current chain seen so far */
 	uint64_t slice_start_ns;
 	/* Under virtual time a slice is CPU time the app used (trap.c): its process CPU clock. */
 	clockid_t cpu_clock;
 	bool has_cpu_clock;
 	uint64_t slice_cpu_start_ns;
-	bool stash_valid; /* a trap that arrived just as it was being preempted */
+	bool stash_valid; /* a trap that arrived just as it was being preempted, or behind a chained syscall that blocks */
 	uint8_t stash[sizeof(struct tock_trap_frame)];
 	struct lx_op recv_op, poll_op;
 	uint8_t recv_buf[LX_RECV_BUF];
