@@ -109,8 +109,10 @@ static void table_row(FILE *f, const struct tb_result *r)
 	        fmt_num(d, sizeof(d), display(r, fl->best_ns)),
 	        fmt_num(e, sizeof(e), ratio_median(r)),
 	        fmt_num(g, sizeof(g), ratio(s->best_ns, fl->best_ns)));
-	if (r->nextra)
-		fprintf(f, "  %s=%s", r->extra[0].key, fmt_num(a, sizeof(a), r->extra[0].value));
+	/* The note: the first extra, and every count per operation (traps, round trips). */
+	for (size_t i = 0; i < r->nextra; i++)
+		if (i == 0 || strstr(r->extra[i].key, "_per_"))
+			fprintf(f, "  %s=%s", r->extra[i].key, fmt_num(a, sizeof(a), r->extra[i].value));
 	fputc('\n', f);
 }
 

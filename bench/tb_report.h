@@ -25,7 +25,7 @@ struct tb_result {
 	struct {
 		const char *key;
 		double value;
-	} extra[TB_MAX_EXTRA]; /* more numbers for JSON, e.g. max_rss_kib; the first is shown as the note */
+	} extra[TB_MAX_EXTRA]; /* more numbers for JSON, e.g. max_rss_kib; the note shows the first and every *_per_* count */
 	unsigned nextra;
 	char error[256]; /* non-empty: the figure could not be measured, and why */
 };

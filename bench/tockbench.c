@@ -176,18 +176,24 @@ static bool run_rep(struct tb_ctx *c, const char *const *tbfs, size_t n, const c
 
 /* Sum of traps= over sum of count_key= on the "BENCH <tag>" lines, accumulated across reps in *acc. */
 struct tb_traps {
-	double traps, ops;
+	double traps, rtts, ops; /* syscalls, trap round trips (a chain of syscalls is one), operations */
 };
 
 static void count_traps(struct tb_traps *acc, const char *out, const char *tag, const char *count_key)
 {
 	acc->traps += tb_parse_sum(out, tag, "traps");
+	acc->rtts += tb_parse_sum(out, tag, "rtts");
 	acc->ops += tb_parse_sum(out, tag, count_key);
 }
 
 static double traps_per_op(const struct tb_traps *acc)
 {
 	return acc->ops > 0 ? acc->traps / acc->ops : NAN;
+}
+
+static double round_trips_per_op(const struct tb_traps *acc)
+{
+	return acc->ops > 0 ? acc->rtts / acc->ops : NAN;
 }
 
 static void bench_null(struct tb_ctx *c, const struct tb_paths *p, int t)
@@ -254,6 +260,8 @@ static void bench_rpc(struct tb_ctx *c, const struct tb_paths *p, int t)
 	for (int i = 0; i < 2; i++) {
 		tb_result_extra(r[i], "client_traps_per_rpc", traps_per_op(&client[i]));
 		tb_result_extra(r[i], "server_traps_per_rpc", traps_per_op(&server));
+		tb_result_extra(r[i], "client_round_trips_per_rpc", round_trips_per_op(&client[i]));
+		tb_result_extra(r[i], "server_round_trips_per_rpc", round_trips_per_op(&server));
 	}
 }
 

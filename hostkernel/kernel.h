@@ -83,10 +83,13 @@ enum hk_syscall_result {
 	HK_SYSCALL_ENDED,   /* it exited, restarted or faulted; no answer (the platform ops were called) */
 };
 
+/* A process's fault as the kernel keeps it (the last one, per process, until the kernel is freed). */
 struct hk_fault_info {
 	const char *cause; /* one line, e.g. "forbidden Linux syscall socket (41)" */
-	uint64_t address;  /* faulting address, 0 if none */
-	uint64_t pc;
+	uint64_t pc;       /* where the app was, 0 if unknown */
+	uint64_t address;  /* the faulting address, when has_address */
+	bool has_address;
+	uint32_t access;   /* with has_address: TOCK_ACCESS_READ, _WRITE or _EXEC (tock/trap_frame.h); others: unknown */
 };
 
 /* The backend's side: the only way the core reaches the host. */
@@ -165,7 +168,7 @@ bool hk_kernel_idle(struct hk_kernel *k);
 /* True when every process is Faulted or Terminated (nothing can ever run again). */
 bool hk_kernel_all_done(struct hk_kernel *k);
 
-/* Apply p's fault policy (the backend has already printed the report). */
+/* Record p's fault (the cause is copied) and apply p's fault policy; listeners report it. */
 void hk_process_fault(struct hk_kernel *k, struct hk_process *p, const struct hk_fault_info *info);
 /* Process control (ipcctl, tests): stop/resume keep state; terminate frees grants. 0 or -errno. */
 int hk_process_stop(struct hk_kernel *k, struct hk_process *p);

@@ -23,6 +23,8 @@ int hk_sched_make_current(struct hk_kernel *k, struct hk_process *p);
 void hk_clock_set_virtual_ns(struct hk_kernel *k, uint64_t ns);
 /* The one-line cause of p's last fault (kernel-detected ones included), or NULL. Kernel-owned. */
 const char *hk_process_fault_cause(const struct hk_process *p);
+/* p's last fault whole (cause kernel-owned; kernel-detected faults have no pc or address); false if none. */
+bool hk_process_fault_info(const struct hk_process *p, struct hk_fault_info *ret);
 
 /* One queued task of a process: a FunctionCall (fn != 0) or a null-upcall ReturnValue (fn == 0, for wait-for). */
 struct hk_upcall_entry {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "allow_cache.h"
+#include "chain.h"
 #include "tock.h"
 #include "tock/abi.h"
 #include "tock/trap_frame.h"
@@ -23,6 +24,8 @@ static uint32_t private_seq;
  */
 extern int tock_proc_trap_send(const struct tock_trap_frame* frame) __attribute__((weak));
 extern int tock_proc_trap_recv(struct tock_trap_frame* frame) __attribute__((weak));
+extern int tock_proc_trap_send_chain(const struct tock_trap_frame* frames, unsigned count) __attribute__((weak));
+extern int tock_proc_trap_recv_for(struct tock_trap_frame* frame, uint32_t seq) __attribute__((weak));
 
 static int trap_send_frame(const struct tock_trap_frame* f)
 {
@@ -36,6 +39,23 @@ static int trap_recv(struct tock_trap_frame* f)
   if (tock_proc_trap_recv)
     return tock_proc_trap_recv(f);
   return read(TOCK_TRAP_FD, f, sizeof(*f)) == (ssize_t)sizeof(*f) ? 0 : -1;
+}
+
+static int trap_send_chain(const struct tock_trap_frame* f, unsigned count)
+{
+  if (tock_proc_trap_send_chain)
+    return tock_proc_trap_send_chain(f, count);
+  for (unsigned i = 0; i < count; i++)
+    if (trap_send_frame(&f[i]) < 0)
+      return -1;
+  return 0;
+}
+
+static int trap_recv_for(struct tock_trap_frame* f, uint32_t seq)
+{
+  if (tock_proc_trap_recv_for)
+    return tock_proc_trap_recv_for(f, seq);
+  return trap_recv(f);
 }
 
 /* The channel is gone or the supervisor broke the protocol: nothing sensible is left to do. */
@@ -60,19 +80,118 @@ static void trap_send(uint32_t seq, uint32_t class_id, uint64_t r0, uint64_t r1,
     channel_broken();
 }
 
-/* One syscall round trip. An UPCALL answer is legal only when `upcall_ok` (yield-wait, no-wait). */
+/* The answer to syscall `seq`. An UPCALL answer is legal only when `upcall_ok` (yield-wait, no-wait). */
+static void trap_answer(uint32_t seq, int upcall_ok, struct tock_trap_frame* ret)
+{
+  if (trap_recv_for(ret, seq) < 0)
+    channel_broken();
+  if (ret->magic != TOCK_TRAP_MAGIC || ret->version != TOCK_TRAP_VERSION || ret->seq != seq)
+    channel_broken();
+  if (ret->kind != TOCK_TRAP_RETURN && !(upcall_ok && ret->kind == TOCK_TRAP_UPCALL))
+    channel_broken();
+}
+
+/* One syscall round trip. */
 static void trap_call(uint32_t class_id, uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3,
                       int upcall_ok, struct tock_trap_frame* ret)
 {
   uint32_t seq = next_seq();
 
   trap_send(seq, class_id, r0, r1, r2, r3);
-  if (trap_recv(ret) < 0)
+  trap_answer(seq, upcall_ok, ret);
+}
+
+/*
+ * A chain of n syscalls (tock/trap_frame.h): calls[i].arg[4] links call i to call i + 1. Sends
+ * them in one go, then takes the answers of those that run, in order, into ret[]. Returns how
+ * many ran (1..n): the kernel stops at the first broken link, by the same rule (tock_chain_continues).
+ */
+static unsigned trap_chain(struct tock_trap_frame* calls, unsigned n, struct tock_trap_frame* ret)
+{
+  uint32_t first = 0;
+  unsigned i;
+
+  for (i = 0; i < n; i++) {
+    uint32_t seq = next_seq();
+
+    if (i == 0)
+      first = seq;
+    calls[i].magic = TOCK_TRAP_MAGIC, calls[i].version = TOCK_TRAP_VERSION;
+    calls[i].kind = TOCK_TRAP_SYSCALL, calls[i].seq = seq;
+    if (i == n - 1)
+      calls[i].arg[4] = TOCK_CHAIN_NONE;
+  }
+  if (trap_send_chain(calls, n) < 0)
     channel_broken();
-  if (ret->magic != TOCK_TRAP_MAGIC || ret->version != TOCK_TRAP_VERSION || ret->seq != seq)
-    channel_broken();
-  if (ret->kind != TOCK_TRAP_RETURN && !(upcall_ok && ret->kind == TOCK_TRAP_UPCALL))
-    channel_broken();
+  for (i = 0; i < n; i++) {
+    trap_answer(first + i, 0, &ret[i]);
+    if (i == n - 1 ||
+        !tock_chain_continues(calls[i].arg[4], calls[i].op, ret[i].kind, ret[i].arg[0], ret[i].arg[1]))
+      break;
+  }
+  return i + 1;
+}
+
+static syscall_return_t command_result(const struct tock_trap_frame* f)
+{
+  syscall_return_t r;
+
+  r.type = (syscall_rtype_t)(uint32_t)f->arg[0];
+  r.data[0] = (uint32_t)f->arg[1];
+  r.data[1] = (uint32_t)f->arg[2];
+  r.data[2] = (uint32_t)f->arg[3];
+  return r;
+}
+
+static struct tock_trap_frame command_frame(uint32_t driver, uint32_t command_num, int arg1, int arg2, uint64_t link)
+{
+  return (struct tock_trap_frame){
+    .op = TOCK_CLASS_COMMAND, .arg = {driver, command_num, (uint32_t)arg1, (uint32_t)arg2, link},
+  };
+}
+
+static struct tock_trap_frame wait_for_frame(uint32_t driver, uint32_t subscribe_num, uint64_t link)
+{
+  return (struct tock_trap_frame){
+    .op = TOCK_CLASS_YIELD, .arg = {TOCK_YIELD_WAIT_FOR, driver, subscribe_num, 0, link},
+  };
+}
+
+static yield_waitfor_return_t wait_for_result(const struct tock_trap_frame* f)
+{
+  yield_waitfor_return_t r = {(uint32_t)f->arg[0], (uint32_t)f->arg[1], (uint32_t)f->arg[2]};
+
+  return r;
+}
+
+syscall_return_t tock_chain_command_then_wait_for(uint32_t driver, uint32_t command_num, int arg1, int arg2,
+                                                  uint32_t wait_driver, uint32_t wait_subscribe,
+                                                  yield_waitfor_return_t* ret_wait, bool* ret_waited)
+{
+  struct tock_trap_frame calls[2] = {
+    command_frame(driver, command_num, arg1, arg2, TOCK_CHAIN_IF_SUCCESS),
+    wait_for_frame(wait_driver, wait_subscribe, TOCK_CHAIN_NONE),
+  };
+  struct tock_trap_frame ret[2];
+
+  *ret_waited = trap_chain(calls, 2, ret) == 2;
+  if (*ret_waited)
+    *ret_wait = wait_for_result(&ret[1]);
+  return command_result(&ret[0]);
+}
+
+syscall_return_t tock_chain_command_or_wait_and_retry(uint32_t driver, uint32_t command_num, int arg1, int arg2,
+                                                      statuscode_t error, uint32_t wait_driver,
+                                                      uint32_t wait_subscribe)
+{
+  struct tock_trap_frame calls[3] = {
+    command_frame(driver, command_num, arg1, arg2, tock_chain_if_error((uint32_t)error)),
+    wait_for_frame(wait_driver, wait_subscribe, TOCK_CHAIN_ALWAYS),
+    command_frame(driver, command_num, arg1, arg2, TOCK_CHAIN_NONE),
+  };
+  struct tock_trap_frame ret[3];
+
+  return command_result(&ret[trap_chain(calls, 3, ret) - 1]);
 }
 
 /* arg[0] fn, arg[1..3] = a0..a2, arg[4] appdata: returning from the upcall returns from yield. */
@@ -109,13 +228,9 @@ int yield_no_wait(void)
 yield_waitfor_return_t yield_wait_for(uint32_t driver, uint32_t subscribe_num)
 {
   struct tock_trap_frame f;
-  yield_waitfor_return_t r;
 
   trap_call(TOCK_CLASS_YIELD, TOCK_YIELD_WAIT_FOR, driver, subscribe_num, 0, 0, &f);
-  r.data0 = (uint32_t)f.arg[0];
-  r.data1 = (uint32_t)f.arg[1];
-  r.data2 = (uint32_t)f.arg[2];
-  return r;
+  return wait_for_result(&f);
 }
 
 void yield_for(bool* cond)
@@ -147,14 +262,9 @@ void tock_restart(uint32_t completion_code)
 syscall_return_t command(uint32_t driver, uint32_t command_num, int arg1, int arg2)
 {
   struct tock_trap_frame f;
-  syscall_return_t r;
 
   trap_call(TOCK_CLASS_COMMAND, driver, command_num, (uint32_t)arg1, (uint32_t)arg2, 0, &f);
-  r.type = (syscall_rtype_t)(uint32_t)f.arg[0];
-  r.data[0] = (uint32_t)f.arg[1];
-  r.data[1] = (uint32_t)f.arg[2];
-  r.data[2] = (uint32_t)f.arg[3];
-  return r;
+  return command_result(&f);
 }
 
 /*

@@ -25,6 +25,14 @@ static inline uint32_t bench_traps(void)
 	return &tock_proc_trap_seq ? tock_proc_trap_seq : 0;
 }
 
+/* The runner's count of trap round trips (a syscall chain is one), exported by tock-proc. */
+extern uint32_t tock_proc_trap_round_trips __attribute__((weak));
+
+static inline uint32_t bench_round_trips(void)
+{
+	return &tock_proc_trap_round_trips ? tock_proc_trap_round_trips : 0;
+}
+
 /* CLOCK_MONOTONIC is a vDSO call inside the sandbox, and shared by every process on the host. */
 static inline uint64_t bench_now_ns(void)
 {

@@ -79,7 +79,7 @@ struct hk_process {
 
 	uint32_t restart_count, completion_code;
 	bool has_completion_code;
-	const char *fault_cause; /* static or kernel-owned copy of the last fault's cause */
+	struct hk_fault_info fault; /* the last fault; fault.cause is NULL until one, then fault_cause_owned or "fault" */
 	char *fault_cause_owned;
 
 	uint64_t n_syscalls, n_delivered, n_dropped, n_coalesced;

@@ -72,11 +72,13 @@ int hk_process_restart(struct hk_kernel *k, struct hk_process *p)
 	return 0;
 }
 
-static void set_cause(struct hk_process *p, const char *cause)
+/* Keep the whole fault info; the cause is copied (the caller's may be a stack buffer). */
+static void record_fault(struct hk_process *p, const struct hk_fault_info *info)
 {
 	free(p->fault_cause_owned);
-	p->fault_cause_owned = strdup(cause ? cause : "fault");
-	p->fault_cause = p->fault_cause_owned ? p->fault_cause_owned : "fault";
+	p->fault_cause_owned = strdup(info->cause ? info->cause : "fault");
+	p->fault = *info;
+	p->fault.cause = p->fault_cause_owned ? p->fault_cause_owned : "fault";
 }
 
 static void stop_faulted(struct hk_kernel *k, struct hk_process *p)
@@ -87,11 +89,11 @@ static void stop_faulted(struct hk_kernel *k, struct hk_process *p)
 	kill_host(k, p);
 }
 
-void hk_core_fault(struct hk_kernel *k, struct hk_process *p, const char *cause)
+static void fault_apply(struct hk_kernel *k, struct hk_process *p, const struct hk_fault_info *info)
 {
 	bool restart;
 
-	set_cause(p, cause);
+	record_fault(p, info);
 	switch (p->policy.kind) {
 	case HK_FAULT_STOP:
 		stop_faulted(k, p);
@@ -113,16 +115,26 @@ void hk_core_fault(struct hk_kernel *k, struct hk_process *p, const char *cause)
 		p->state = HK_STATE_FAULTED;
 		p->on_cpu = false;
 		if (k->ops->panic)
-			k->ops->panic(k->ctx, p, p->fault_cause);
+			k->ops->panic(k->ctx, p, p->fault.cause);
 		return;
 	}
+}
+
+void hk_core_fault(struct hk_kernel *k, struct hk_process *p, const char *cause)
+{
+	struct hk_fault_info info = { .cause = cause };
+
+	fault_apply(k, p, &info);
 }
 
 void hk_process_fault(struct hk_kernel *k, struct hk_process *p, const struct hk_fault_info *info)
 {
 	if (!k || !p || p->state == HK_STATE_FAULTED || p->state == HK_STATE_TERMINATED)
 		return;
-	hk_core_fault(k, p, info ? info->cause : NULL);
+	if (info)
+		fault_apply(k, p, info);
+	else
+		hk_core_fault(k, p, NULL);
 }
 
 int hk_process_stop(struct hk_kernel *k, struct hk_process *p)

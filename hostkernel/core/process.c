@@ -147,7 +147,15 @@ const void *hk_process_header(const struct hk_process *p) { return p->header; }
 uint32_t hk_process_restart_count(const struct hk_process *p) { return p->restart_count; }
 uint32_t hk_process_completion_code(const struct hk_process *p) { return p->completion_code; }
 bool hk_process_has_completion_code(const struct hk_process *p) { return p->has_completion_code; }
-const char *hk_process_fault_cause(const struct hk_process *p) { return p->fault_cause; }
+const char *hk_process_fault_cause(const struct hk_process *p) { return p->fault.cause; }
+
+bool hk_process_fault_info(const struct hk_process *p, struct hk_fault_info *ret)
+{
+	if (!p->fault.cause)
+		return false;
+	*ret = p->fault;
+	return true;
+}
 
 void hk_process_get_stats(const struct hk_process *p, struct hk_process_stats *ret)
 {

@@ -67,6 +67,6 @@ void hk_trace_state(struct hk_kernel *k, hk_pid pid, hk_pid new_pid, enum hk_tra
 		return;
 	ev.u.state.change = change;
 	ev.u.state.new_pid = new_pid;
-	ev.u.state.cause = change == HK_TRACE_FAULTED ? p->fault_cause : NULL;
+	ev.u.state.cause = change == HK_TRACE_FAULTED ? p->fault.cause : NULL;
 	emit(k, &ev);
 }

@@ -46,8 +46,9 @@ static void op_panic(void *ctx, struct hk_process *p, const char *why)
 {
 	struct hk_linux *lx = ctx;
 
+	(void)why; /* the kernel keeps p's whole fault; the report reads it */
 	if (p)
-		lx_report_fault(lx, p, hk_process_pid(p), why);
+		lx_report_fault(lx, p, hk_process_pid(p));
 	lx_report(lx, "kernel panic: process '%s' faulted under fault policy panic", p ? hk_process_name(p) : "?");
 	lx->panicked = true;
 }

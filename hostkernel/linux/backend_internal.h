@@ -63,12 +63,17 @@ struct lx_conn {
 	bool recv_armed, poll_armed;
 	struct lx_life life; /* held by armed io_uring requests + handlers on the stack; closing once LX_DEAD */
 	uint32_t seq;     /* of the syscall being answered */
+	/* Its chain (tock/trap_frame.h): the link of the syscall being answered, and what the next does. */
+	uint64_t link;
+	uint32_t class_id;
+	enum { LX_CHAIN_NONE, LX_CHAIN_RUN, LX_CHAIN_SKIP } chain;
+	uint32_t chain_len; /* syscalls of the current chain seen so far */
 	uint64_t slice_start_ns;
 	/* Under virtual time a slice is CPU time the app used (trap.c): its process CPU clock. */
 	clockid_t cpu_clock;
 	bool has_cpu_clock;
 	uint64_t slice_cpu_start_ns;
-	bool stash_valid; /* a trap that arrived just as it was being preempted */
+	bool stash_valid; /* a trap that arrived just as it was being preempted, or behind a chained syscall that blocks */
 	uint8_t stash[sizeof(struct tock_trap_frame)];
 	struct lx_op recv_op, poll_op;
 	uint8_t recv_buf[LX_RECV_BUF];
@@ -115,12 +120,6 @@ struct hk_linux {
 	struct lx_op stdin_op;
 	uint8_t stdin_buf[256];
 	size_t stdin_off, stdin_len; /* bytes read but not yet taken by the sink */
-
-	/* Detail lines for the next fault report (set by backend-detected faults). */
-	bool detail_valid;
-	hk_pid detail_pid;
-	uint64_t detail_pc, detail_address;
-	int detail_access; /* -1: no address line */
 
 	struct hk_ctlsock *ctlsock; /* the control socket server, or NULL */
 
@@ -187,12 +186,17 @@ void lx_share_done(struct hk_linux *lx, struct lx_conn *c, uint32_t seq, uint32_
 
 /* report.c */
 void lx_report(struct hk_linux *lx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid, const char *cause);
+/* "process ... faulted: cause" and, from the kernel's fault info, its pc and address lines. */
+void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid);
 void lx_console_flush(struct hk_linux *lx, struct lx_app *app);
 void lx_listener_notify(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
                         enum hk_process_event event);
+
+/* fault.c */
+/* Once per process: "stopped after fault" for each that its policy left Faulted. */
 void lx_check_stopped(struct hk_linux *lx);
-/* Report a fault found by the backend (frame, death) with its detail lines, then apply the policy. */
+/* A fault found by the backend (frame, death): the kernel keeps it whole and applies the policy; access -1: no
+ * address. The host process of an incarnation that ended is killed. */
 void lx_fault(struct hk_linux *lx, struct lx_app *app, const char *cause, uint64_t pc, uint64_t address,
               int access);
 

@@ -37,7 +37,8 @@ void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c)
 
 	if (c->state == LX_DEAD)
 		return;
-	if (!c->recv_armed && !c->eof &&
+	/* A stashed frame is handled first: until then the next one stays where it is. */
+	if (!c->recv_armed && !c->eof && !c->stash_valid &&
 	    lx_channel_arm_recv(&c->chan, &lx->ring, c->recv_buf, sizeof(c->recv_buf), &c->recv_op) == 0) {
 		c->recv_armed = true;
 		lx_life_hold(&c->life);
@@ -106,6 +107,17 @@ static void take_result(struct hk_linux *lx, struct lx_conn *c, const uint8_t *b
 		return;
 	}
 	lx_handle_frame(lx, c, buf, (size_t)res > cap ? cap : (size_t)res);
+	/* The rest of a chain was published with it: run it now, not a loop turn later. */
+	for (unsigned i = 1; i < TOCK_CHAIN_MAX && c->chain == LX_CHAIN_RUN && lx->running == c && !c->eof &&
+	                     lx_channel_pollable(&c->chan);
+	     i++) {
+		uint8_t next[LX_RECV_BUF];
+		int n = lx_channel_try_recv(&c->chan, next, sizeof(next));
+
+		if (n < 0)
+			break; /* -EAGAIN: not there yet; a broken ring shows at the next armed receive */
+		lx_handle_frame(lx, c, next, (size_t)n > sizeof(next) ? sizeof(next) : (size_t)n);
+	}
 	/* An answer could not be sent to a live app: it sends syscalls without reading the answers. */
 	if (c->eof && c->state != LX_DEAD && c->app && lx_channel_peer_open(&c->chan))
 		lx_fault(lx, c->app, "malformed trap frame: the app does not read its answers", 0, 0, -1);

@@ -6,6 +6,7 @@
 
 #include "hostkernel/kernel_ext.h"
 #include "hostkernel/linux/backend_internal.h"
+#include "hostkernel/transport/trap_codec.h"
 
 void lx_report(struct hk_linux *lx, const char *fmt, ...)
 {
@@ -21,53 +22,17 @@ void lx_report(struct hk_linux *lx, const char *fmt, ...)
 	fflush(stderr);
 }
 
-void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid, const char *cause)
+void lx_report_fault(struct hk_linux *lx, struct hk_process *p, hk_pid pid)
 {
-	static const char *const access[] = { "read", "write", "exec" };
+	struct hk_fault_info f = { .cause = "fault" };
 
-	lx_report(lx, "process '%s' (ProcessId %" PRIu32 ") faulted: %s", p ? hk_process_name(p) : "?", pid,
-	          cause ? cause : "fault");
-	if (!lx->detail_valid || lx->detail_pid != pid)
-		return;
-	lx->detail_valid = false;
-	if (lx->detail_pc)
-		lx_report(lx, "  pc 0x%" PRIx64, lx->detail_pc);
-	if (lx->detail_access >= 0)
-		lx_report(lx, "  address 0x%" PRIx64 " (%s)", lx->detail_address,
-		          lx->detail_access <= 2 ? access[lx->detail_access] : "unknown access");
-}
-
-void lx_fault(struct hk_linux *lx, struct lx_app *app, const char *cause, uint64_t pc, uint64_t address, int access)
-{
-	struct lx_conn *c = app->conn;
-	struct hk_fault_info info = { .cause = cause, .address = address, .pc = pc };
-	enum hk_state st;
-
-	lx->detail_valid = true;
-	lx->detail_pid = hk_process_pid(app->p);
-	lx->detail_pc = pc;
-	lx->detail_address = address;
-	lx->detail_access = access;
-	hk_process_fault(lx->k, app->p, &info); /* the listener or the panic op prints the report */
-	lx->detail_valid = false;
-	/* A process the kernel had already ended still has its host process reaped here. */
-	st = hk_process_state(app->p);
-	if (c && app->conn == c && (st == HK_STATE_FAULTED || st == HK_STATE_TERMINATED))
-		lx_conn_kill(lx, c);
-	lx_check_stopped(lx);
-}
-
-void lx_check_stopped(struct hk_linux *lx)
-{
-	for (size_t i = 0; i < lx->n_apps && !lx->panicked; i++) {
-		struct lx_app *app = lx->apps[i];
-
-		if (app->stop_reported || hk_process_state(app->p) != HK_STATE_FAULTED)
-			continue;
-		app->stop_reported = true;
-		lx_report(lx, "process '%s' (ProcessId %" PRIu32 ") stopped after fault", app->name,
-		          hk_process_pid(app->p));
-	}
+	if (p)
+		(void)hk_process_fault_info(p, &f);
+	lx_report(lx, "process '%s' (ProcessId %" PRIu32 ") faulted: %s", p ? hk_process_name(p) : "?", pid, f.cause);
+	if (f.pc)
+		lx_report(lx, "  pc 0x%" PRIx64, f.pc);
+	if (f.has_address)
+		lx_report(lx, "  address 0x%" PRIx64 " (%s)", f.address, hk_trap_access_name(f.access));
 }
 
 void lx_listener_notify(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
@@ -81,8 +46,7 @@ void lx_listener_notify(struct hk_process_listener *self, struct hk_kernel *k, h
 		lx_console_flush(lx, hk_process_backend(p));
 	switch (event) {
 	case HK_EVENT_FAULTED:
-		p = hk_process_lookup(k, pid);
-		lx_report_fault(lx, p, pid, p ? hk_process_fault_cause(p) : NULL);
+		lx_report_fault(lx, hk_process_lookup(k, pid), pid);
 		return;
 	case HK_EVENT_RESTARTED:
 		p = hk_process_lookup(k, new_pid);

@@ -25,16 +25,41 @@ static int send_frame(struct lx_conn *c, const struct tock_trap_frame *f)
 	return r;
 }
 
+/* The answer to a linked syscall decides whether the rest of its chain runs (tock/trap_frame.h). */
+static void chain_after_answer(struct lx_conn *c, const struct tock_trap_frame *answer)
+{
+	if (c->link == TOCK_CHAIN_NONE)
+		return;
+	c->chain = tock_chain_continues(c->link, c->class_id, answer->kind, answer->arg[0], answer->arg[1])
+	                   ? LX_CHAIN_RUN
+	                   : LX_CHAIN_SKIP;
+	c->link = TOCK_CHAIN_NONE;
+}
+
 static void send_resume(struct hk_linux *lx, struct lx_conn *c, const struct hk_resume *res)
 {
 	struct tock_trap_frame f;
 
 	if (hk_trap_encode(res, c->seq, &f) < 0)
 		return;
+	chain_after_answer(c, &f);
 	/* A failed send is not handled here: the pidfd reports the death and the fault policy applies. */
 	send_frame(c, &f);
 	lx_share_answer_sent(c);
 	(void)lx;
+}
+
+/* Handle the frame kept aside (it came while the app was stopped, or behind a blocked chained syscall). */
+static void handle_stash(struct hk_linux *lx, struct lx_conn *c)
+{
+	uint8_t frame[sizeof(struct tock_trap_frame)];
+
+	memcpy(frame, c->stash, sizeof(frame));
+	c->stash_valid = false;
+	lx_life_hold(&c->life);
+	lx_handle_frame(lx, c, frame, sizeof(frame));
+	lx_arm_conn(lx, c); /* not armed while the stash was full */
+	lx_conn_unref(lx, c);
 }
 
 /* CPU time the app's host process has used (ns), or 0 when its clock cannot be read. */
@@ -60,7 +85,6 @@ void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resu
 {
 	struct lx_app *app = hk_process_backend(p);
 	struct lx_conn *c = app ? app->conn : NULL;
-	uint8_t frame[sizeof(struct tock_trap_frame)];
 	bool was_preempted;
 
 	if (!c || c->state == LX_DEAD || c->state == LX_AWAIT_HELLO) {
@@ -70,20 +94,13 @@ void lx_dispatch(struct hk_linux *lx, struct hk_process *p, const struct hk_resu
 	}
 	was_preempted = c->state == LX_PREEMPTED;
 	become_running(lx, c);
-	if (res->kind != HK_RESUME_CONTINUE) {
+	if (res->kind != HK_RESUME_CONTINUE)
 		send_resume(lx, c, res);
-		return;
-	}
-	if (was_preempted && lx_conn_signal(c, SIGCONT) < 0)
+	else if (was_preempted && lx_conn_signal(c, SIGCONT) < 0)
 		c->eof = true;
-	if (c->stash_valid) {
-		/* It trapped just as it was stopped: handle that trap now that it has the CPU. */
-		memcpy(frame, c->stash, sizeof(frame));
-		c->stash_valid = false;
-		lx_life_hold(&c->life);
-		lx_handle_frame(lx, c, frame, sizeof(frame));
-		lx_conn_unref(lx, c);
-	}
+	/* It trapped just as it was stopped, or chained a syscall behind the one just answered: now it has the CPU. */
+	if (c->stash_valid)
+		handle_stash(lx, c);
 }
 
 /* Is some incarnation still setting up (spawned, no HELLO yet)? */
@@ -200,16 +217,6 @@ void lx_preempt_if_due(struct hk_linux *lx, uint64_t now)
 		hk_clock_set_virtual_ns(lx->k, hk_now_ns(lx->k) + slice);
 }
 
-static const char *access_name(uint64_t a)
-{
-	switch (a) {
-	case TOCK_ACCESS_READ: return "read";
-	case TOCK_ACCESS_WRITE: return "write";
-	case TOCK_ACCESS_EXEC: return "exec";
-	default: return "unknown access";
-	}
-}
-
 static void syscall_fault(struct hk_linux *lx, struct lx_app *app, const struct hk_trap_msg *m)
 {
 	uint32_t arch = (uint32_t)m->fault_arg[2];
@@ -231,7 +238,7 @@ static void fault_frame(struct hk_linux *lx, struct lx_app *app, const struct hk
 		syscall_fault(lx, app, m);
 		return;
 	case TOCK_FAULT_MEMORY:
-		snprintf(cause, sizeof(cause), "memory access violation: %s at 0x%" PRIx64, access_name(m->fault_arg[2]),
+		snprintf(cause, sizeof(cause), "memory access violation: %s at 0x%" PRIx64, hk_trap_access_name(m->fault_arg[2]),
 		         m->fault_arg[0]);
 		lx_fault(lx, app, cause, m->fault_arg[1], m->fault_arg[0], (int)(m->fault_arg[2] & 0xff));
 		return;
@@ -260,6 +267,9 @@ static void syscall_frame(struct hk_linux *lx, struct lx_conn *c, const struct h
 	struct hk_resume res;
 
 	c->seq = m->seq;
+	c->link = m->link;
+	c->class_id = m->syscall.class_id;
+	c->chain = LX_CHAIN_NONE;
 	switch (hk_syscall(lx->k, app->p, &m->syscall, &res)) {
 	case HK_SYSCALL_RESUME:
 		send_resume(lx, c, &res);
@@ -276,6 +286,47 @@ static void syscall_frame(struct hk_linux *lx, struct lx_conn *c, const struct h
 		lx_check_stopped(lx);
 		return;
 	}
+}
+
+/*
+ * A SYSCALL frame came. One that continues a chain must follow the last by seq; if its link broke
+ * it is dropped unanswered (as if never made); if the syscall before it still blocks, or the app
+ * is being stopped, it is kept until the app has the CPU again (one frame: the channel is not
+ * read meanwhile). Anything else must come from the running app.
+ */
+static void syscall_arrived(struct hk_linux *lx, struct lx_conn *c, const struct hk_trap_msg *m, const void *buf)
+{
+	bool continues = c->chain != LX_CHAIN_NONE || c->link != TOCK_CHAIN_NONE;
+
+	if (continues && m->seq != c->seq + 1) {
+		malformed(lx, c->app, "a chained syscall out of sequence");
+		return;
+	}
+	if (m->link != TOCK_CHAIN_NONE && (continues ? c->chain_len + 1 : 1) >= TOCK_CHAIN_MAX) {
+		malformed(lx, c->app, "a chain of more than 4 syscalls");
+		return;
+	}
+	if (c->chain == LX_CHAIN_SKIP) {
+		c->seq = m->seq;
+		c->chain_len++;
+		if (m->link == TOCK_CHAIN_NONE)
+			c->chain = LX_CHAIN_NONE;
+		return;
+	}
+	if ((c->state == LX_PREEMPTED || (c->state == LX_PARKED && c->link != TOCK_CHAIN_NONE)) && !c->stash_valid) {
+		memcpy(c->stash, buf, sizeof(c->stash));
+		c->stash_valid = true;
+		return;
+	}
+	if (c->state != LX_RUNNING || lx->running != c) {
+		malformed(lx, c->app, "a syscall while not running");
+		return;
+	}
+	/* A chained syscall was sent before the answers it follows: the share check waits for the chain's end. */
+	if (!continues && !lx_share_syscall_ok(lx, c))
+		return;
+	c->chain_len = continues ? c->chain_len + 1 : 1;
+	syscall_frame(lx, c, m);
 }
 
 void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, size_t len)
@@ -311,17 +362,7 @@ void lx_handle_frame(struct hk_linux *lx, struct lx_conn *c, const void *buf, si
 		lx_share_done(lx, c, m.seq, m.share_status);
 		return;
 	case TOCK_TRAP_SYSCALL:
-		if (c->state == LX_PREEMPTED && !c->stash_valid) {
-			memcpy(c->stash, buf, sizeof(c->stash));
-			c->stash_valid = true;
-			return;
-		}
-		if (c->state != LX_RUNNING || lx->running != c) {
-			malformed(lx, app, "a syscall while not running");
-			return;
-		}
-		if (lx_share_syscall_ok(lx, c))
-			syscall_frame(lx, c, &m);
+		syscall_arrived(lx, c, &m, buf);
 		return;
 	default:
 		malformed(lx, app, "unexpected kind");

@@ -36,6 +36,11 @@ int hk_trap_decode(const void *buf, size_t len, struct hk_trap_msg *ret, const c
 		ret->kind = TOCK_TRAP_SYSCALL;
 		ret->syscall.class_id = f.op;
 		memcpy(ret->syscall.r, f.arg, sizeof(ret->syscall.r));
+		if (!tock_chain_link_valid(f.arg[4]))
+			return reject(ret_reason, "trap frame has an unknown chain link");
+		if (f.arg[4] != TOCK_CHAIN_NONE && f.op == TOCK_CLASS_EXIT)
+			return reject(ret_reason, "an exit syscall cannot be chained");
+		ret->link = f.arg[4];
 		return 0;
 	case TOCK_TRAP_FAULT:
 		if (f.op < TOCK_FAULT_SYSCALL || f.op > TOCK_FAULT_ABORT)
@@ -102,5 +107,15 @@ const char *hk_trap_fault_cause_name(uint32_t cause)
 		return "abort";
 	default:
 		return "unknown";
+	}
+}
+
+const char *hk_trap_access_name(uint64_t access)
+{
+	switch (access) {
+	case TOCK_ACCESS_READ: return "read";
+	case TOCK_ACCESS_WRITE: return "write";
+	case TOCK_ACCESS_EXEC: return "exec";
+	default: return "unknown access";
 	}
 }

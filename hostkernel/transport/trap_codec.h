@@ -13,6 +13,7 @@ struct hk_trap_msg {
 	enum tock_trap_kind kind; /* HELLO, SYSCALL, FAULT or SHARE_DONE only */
 	uint32_t seq;
 	struct hk_syscall syscall;       /* SYSCALL: class_id = op (any value: the dispatcher faults unknown ones) */
+	uint64_t link;                   /* SYSCALL: TOCK_CHAIN_* link to the next frame (arg[4]), checked */
 	enum tock_fault_cause cause;     /* FAULT */
 	uint64_t fault_arg[3];           /* FAULT: meaning per cause, see trap_frame.h */
 	uint32_t share_status;           /* SHARE_DONE: 0 or the runtime's errno */
@@ -34,5 +35,7 @@ int hk_trap_encode(const struct hk_resume *r, uint32_t seq, struct tock_trap_fra
 
 /* "syscall", "memory", ... for reports; "unknown" otherwise. */
 const char *hk_trap_fault_cause_name(uint32_t cause);
+/* "read", "write", "exec" for a memory fault's TOCK_ACCESS_*; "unknown access" otherwise. */
+const char *hk_trap_access_name(uint64_t access);
 
 #endif

@@ -2,8 +2,11 @@
 #ifndef TOCK_TRAP_FRAME_H
 #define TOCK_TRAP_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tock/abi.h"
 
 #define TOCK_TRAP_MAGIC 0x52544b54u /* "TKTR" little-endian */
 #define TOCK_TRAP_VERSION 1u
@@ -15,8 +18,17 @@
  * Conversation: the runner sends HELLO once its regions are mapped and its seccomp filter is
  * loaded, then waits for START before running any app code. After that the app sends one
  * SYSCALL and waits for exactly one answer (RETURN or UPCALL); there is never more than one frame
- * in flight in either direction. An exit syscall that succeeds gets no answer: the supervisor
- * ends the process. FAULT is sent by the runner's signal handlers just before exit_group.
+ * in flight in either direction, but for a chain (below). An exit syscall that succeeds gets no
+ * answer: the supervisor ends the process. FAULT is sent by the runner's signal handlers just
+ * before exit_group.
+ *
+ * Chains: up to TOCK_CHAIN_MAX SYSCALL frames sent at once, with consecutive seqs, each but the
+ * last carrying in arg[4] (unused by every syscall class) the link to the next: the kernel runs
+ * the next one only if this one's answer meets the link's condition (tock_chain_continues). Each
+ * syscall that runs gets its answer, in order; the ones after a broken link get none and are
+ * dropped. So a chain is exactly the syscalls the app would make one by one with the same checks
+ * in between (what libtock-sync's wrappers do), in one trap round trip instead of several; a
+ * syscall that blocks (yield) holds the rest until its answer. Exit never links.
  */
 enum tock_trap_kind {
 	TOCK_TRAP_HELLO = 1,   /* app -> sup: runner ready, about to wait for START */
@@ -83,5 +95,54 @@ struct tock_trap_frame {
 };
 
 _Static_assert(sizeof(struct tock_trap_frame) == 56, "trap frame is a fixed 56 bytes");
+
+/* A SYSCALL frame's arg[4]: how it links to the next frame of its chain. */
+#define TOCK_CHAIN_NONE 0u       /* the last (or only) syscall */
+#define TOCK_CHAIN_IF_SUCCESS 1u /* the next runs if this returns a success variant (any answer to a yield) */
+#define TOCK_CHAIN_IF_ERROR 2u   /* the next runs if this fails with ErrorCode (link >> 8), 1..255 */
+#define TOCK_CHAIN_ALWAYS 3u     /* the next runs whatever this returns */
+#define TOCK_CHAIN_MAX 4u
+
+static inline uint64_t tock_chain_if_error(uint32_t error_code)
+{
+	return TOCK_CHAIN_IF_ERROR | ((uint64_t)(error_code & 0xff) << 8);
+}
+
+/* Is `link` well formed (the kernel faults a frame whose link is not)? */
+static inline bool tock_chain_link_valid(uint64_t link)
+{
+	switch (link & 0xff) {
+	case TOCK_CHAIN_IF_ERROR:
+		return (link >> 8) >= 1 && (link >> 8) <= 0xff;
+	case TOCK_CHAIN_NONE:
+	case TOCK_CHAIN_IF_SUCCESS:
+	case TOCK_CHAIN_ALWAYS:
+		return (link >> 8) == 0;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Does the chain go on after a syscall of class `class_id` linked by `link` got this answer
+ * (`kind` RETURN or UPCALL, r0 = arg[0], r1 = arg[1])? Both sides decide with this one function.
+ * Return variants: Failure* are 0..127 with the ErrorCode in r1, Success* are 128 and up; a
+ * yield's answer is never a failure.
+ */
+static inline bool tock_chain_continues(uint64_t link, uint32_t class_id, uint16_t kind, uint64_t r0, uint64_t r1)
+{
+	bool success = kind == TOCK_TRAP_UPCALL || class_id == TOCK_CLASS_YIELD || (uint32_t)r0 >= 128;
+
+	switch (link & 0xff) {
+	case TOCK_CHAIN_IF_SUCCESS:
+		return success;
+	case TOCK_CHAIN_IF_ERROR:
+		return !success && (uint32_t)r1 == (uint32_t)(link >> 8);
+	case TOCK_CHAIN_ALWAYS:
+		return true;
+	default:
+		return false;
+	}
+}
 
 #endif

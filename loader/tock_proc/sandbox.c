@@ -123,6 +123,9 @@ static int add_ring_rules(void)
 	if (r == 0)
 		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3, SCMP_A0_64(SCMP_CMP_EQ, sup_head),
 		                     SCMP_A1_64(SCMP_CMP_EQ, FUTEX_WAIT), SCMP_A3_64(SCMP_CMP_EQ, 0));
+	/* sched_yield: a parked app gives its core to the app it handed off to before it sleeps (trap_ring.c). */
+	if (r == 0)
+		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0);
 	if (r == 0 && own_word) {
 		/* The wake page: wait on our own word only; wake any word of the page (a hand-off). */
 		r = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3,

@@ -13,6 +13,7 @@
 #include "tock/abi.h"
 
 uint32_t tock_proc_trap_seq;
+uint32_t tock_proc_trap_round_trips;
 
 void ldr_exit_group(int status)
 {
@@ -26,23 +27,42 @@ void ldr_exit_group(int status)
  * memory and only the SHARE_MAP fds on the socket. These are what the seccomp filter allows for
  * the channel (sandbox.c), so every frame the process sends or receives goes through here.
  */
-int ldr_trap_send_frame(const struct tock_trap_frame *f)
+static int send_frames(const struct tock_trap_frame *f, unsigned count)
 {
 	ssize_t n;
 
+	if (f[0].kind == TOCK_TRAP_SYSCALL)
+		tock_proc_trap_round_trips++; /* a chain is one */
 	if (ldr_ring_active())
-		return ldr_ring_send(f);
-	do
-		n = write(TOCK_TRAP_FD, f, sizeof(*f));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)sizeof(*f) ? 0 : -EPIPE;
+		return ldr_ring_send(f, count);
+	/* The socket keeps frame boundaries: a chain is its frames back to back. */
+	for (unsigned i = 0; i < count; i++) {
+		do
+			n = write(TOCK_TRAP_FD, &f[i], sizeof(f[i]));
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -errno;
+		if (n != (ssize_t)sizeof(f[i]))
+			return -EPIPE;
+	}
+	return 0;
+}
+
+int ldr_trap_send_frame(const struct tock_trap_frame *f)
+{
+	return send_frames(f, 1);
 }
 
 int tock_proc_trap_send(const struct tock_trap_frame *frame)
 {
 	return ldr_trap_send_frame(frame);
+}
+
+int tock_proc_trap_send_chain(const struct tock_trap_frame *frames, unsigned count)
+{
+	if (count == 0 || count > TOCK_CHAIN_MAX)
+		return -EINVAL;
+	return send_frames(frames, count);
 }
 
 int ldr_trap_send(uint16_t kind, uint32_t seq, uint32_t op, const uint64_t arg[5])
@@ -86,13 +106,13 @@ static int recv_socket_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
 }
 
 /* One frame from the ring; a SHARE_MAP's fd was put on the socket (with a copy of the frame) before it. */
-static int recv_ring_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
+static int recv_ring_frame(struct tock_trap_frame *ret_frame, int *ret_fd, uint32_t awaiting)
 {
 	struct tock_trap_frame carrier;
 	int r;
 
 	*ret_fd = -1;
-	r = ldr_ring_recv(ret_frame, tock_proc_trap_seq);
+	r = ldr_ring_recv(ret_frame, awaiting);
 	if (r < 0)
 		return r;
 	if (ret_frame->magic != TOCK_TRAP_MAGIC || ret_frame->version != TOCK_TRAP_VERSION)
@@ -105,9 +125,9 @@ static int recv_ring_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
 	return r;
 }
 
-static int recv_frame(struct tock_trap_frame *ret_frame, int *ret_fd)
+static int recv_frame(struct tock_trap_frame *ret_frame, int *ret_fd, uint32_t awaiting)
 {
-	return ldr_ring_active() ? recv_ring_frame(ret_frame, ret_fd) : recv_socket_frame(ret_frame, ret_fd);
+	return ldr_ring_active() ? recv_ring_frame(ret_frame, ret_fd, awaiting) : recv_socket_frame(ret_frame, ret_fd);
 }
 
 static bool in_share_window(uint64_t addr, uint64_t len)
@@ -136,12 +156,13 @@ static int share_instruction(const struct tock_trap_frame *f, int fd)
 	return ldr_trap_send(TOCK_TRAP_SHARE_DONE, f->seq, status, ack);
 }
 
-int ldr_trap_recv(struct tock_trap_frame *ret_frame)
+/* The next answer, carrying out share instructions before it; `awaiting` is the seq it should echo. */
+static int recv_answer(struct tock_trap_frame *ret_frame, uint32_t awaiting)
 {
 	int fd, r;
 
 	for (;;) {
-		r = recv_frame(ret_frame, &fd);
+		r = recv_frame(ret_frame, &fd, awaiting);
 		if (r == 0 && (ret_frame->kind == TOCK_TRAP_SHARE_MAP || ret_frame->kind == TOCK_TRAP_SHARE_UNMAP)) {
 			r = share_instruction(ret_frame, fd);
 			if (r < 0)
@@ -154,9 +175,19 @@ int ldr_trap_recv(struct tock_trap_frame *ret_frame)
 	}
 }
 
+int ldr_trap_recv(struct tock_trap_frame *ret_frame)
+{
+	return recv_answer(ret_frame, tock_proc_trap_seq);
+}
+
 int tock_proc_trap_recv(struct tock_trap_frame *ret_frame)
 {
 	return ldr_trap_recv(ret_frame);
+}
+
+int tock_proc_trap_recv_for(struct tock_trap_frame *ret_frame, uint32_t seq)
+{
+	return recv_answer(ret_frame, seq);
 }
 
 int ldr_trap_handshake(void)

@@ -12,6 +12,9 @@
  */
 extern uint32_t tock_proc_trap_seq;
 
+/* Trap round trips made so far: SYSCALL sends, a chain counting once (exported for tockbench's apps). */
+extern uint32_t tock_proc_trap_round_trips;
+
 /* Send one whole frame on TOCK_TRAP_FD; 0 or -errno (-EPIPE: short write). Async-signal-safe. */
 int ldr_trap_send_frame(const struct tock_trap_frame *f);
 
@@ -30,6 +33,14 @@ int ldr_trap_recv(struct tock_trap_frame *ret_frame);
 
 /* The same, exported (-rdynamic) for apps/libtock, which imports it weakly: apps never read the socket raw. */
 int tock_proc_trap_recv(struct tock_trap_frame *ret_frame);
+
+/*
+ * Exported to libtock: a syscall chain (tock/trap_frame.h), 1..TOCK_CHAIN_MAX SYSCALL frames sent
+ * at once; and the wait for the answer echoing `seq` (the ring's park hint names the syscall that
+ * blocked, which in a chain is not the last one sent). 0 or -errno.
+ */
+int tock_proc_trap_send_chain(const struct tock_trap_frame *frames, unsigned count);
+int tock_proc_trap_recv_for(struct tock_trap_frame *ret_frame, uint32_t seq);
 
 /* Send HELLO and wait for START. 0 or -errno. */
 int ldr_trap_handshake(void);

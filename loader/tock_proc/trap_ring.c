@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -72,16 +73,19 @@ static long futex(const uint32_t *word, int op, uint32_t val)
 	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
 }
 
-int ldr_ring_send(const struct tock_trap_frame *f)
+int ldr_ring_send(const struct tock_trap_frame *f, unsigned n)
 {
-	struct tock_ring_slot *slot = &app_page->a2s[sent % TOCK_RING_SLOTS];
-
-	if (sent - __atomic_load_n(&sup_page->a2s_taken, __ATOMIC_ACQUIRE) >= TOCK_RING_SLOTS)
+	if (n == 0 || sent + n - __atomic_load_n(&sup_page->a2s_taken, __ATOMIC_ACQUIRE) > TOCK_RING_SLOTS)
 		return -ENOBUFS;
-	slot->frame = *f;
-	slot->reserved = 0;
-	slot->seq = sent + 1;
-	sent++;
+	/* All n slots, then one publish: a chain reaches the supervisor whole. */
+	for (unsigned i = 0; i < n; i++) {
+		struct tock_ring_slot *slot = &app_page->a2s[sent % TOCK_RING_SLOTS];
+
+		slot->frame = f[i];
+		slot->reserved = 0;
+		slot->seq = sent + 1;
+		sent++;
+	}
 	__atomic_store_n(&app_page->a2s_head, sent, __ATOMIC_RELEASE);
 	/* Dekker: our publish before its flag; the supervisor sets its flag before re-reading our head. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -136,6 +140,57 @@ static void hand_off(void)
 		futex(&wake_words[next], FUTEX_WAKE, 1);
 }
 
+/*
+ * Parked, with the app core split from the supervisor's: rather than sleep at once, give the core
+ * to whatever else runs there (the app we handed off to) with sched_yield and look again each time
+ * it comes back, for a bounded while. A waiter that stays runnable needs no wake-up: the next
+ * hand-off back to it is one sched_yield instead of a futex wake plus a futex wait.
+ *
+ * That pays only while our apps have the core to themselves: a yield to another host process can
+ * cost that process's whole time slice (milliseconds). A yield that takes longer than any app's
+ * hand-off should (FOREIGN_CYCLES) says someone else is on the core, so the next parks sleep at
+ * once, for twice as many parks each time it happens again (up to BACKOFF_MAX), half as many
+ * again after each yield-spin that pays off. The budget adapts like the spin's.
+ */
+#define YIELD_SPIN_CYCLES_MAX 250000ull
+#define YIELD_SPIN_CYCLES_MIN 10000ull
+#define FOREIGN_CYCLES 125000ull
+#define BACKOFF_MIN 16u
+#define BACKOFF_MAX 65536u
+static uint64_t yield_spin_cycles = YIELD_SPIN_CYCLES_MAX;
+static uint32_t yield_backoff = BACKOFF_MIN, yield_skip;
+
+static bool yield_spin(void)
+{
+	uint64_t start = __rdtsc();
+
+	if (yield_skip > 0) {
+		yield_skip--;
+		return false;
+	}
+	for (;;) {
+		uint64_t before;
+
+		if (ready()) {
+			yield_spin_cycles = YIELD_SPIN_CYCLES_MAX;
+			yield_backoff = yield_backoff / 2 > BACKOFF_MIN ? yield_backoff / 2 : BACKOFF_MIN;
+			return true;
+		}
+		if (__rdtsc() - start > yield_spin_cycles) {
+			yield_spin_cycles = yield_spin_cycles / 2 > YIELD_SPIN_CYCLES_MIN ? yield_spin_cycles / 2
+			                                                                    : YIELD_SPIN_CYCLES_MIN;
+			return false;
+		}
+		before = __rdtsc();
+		sched_yield();
+		if (__rdtsc() - before > FOREIGN_CYCLES) {
+			yield_skip = yield_backoff;
+			yield_backoff = yield_backoff * 2 < BACKOFF_MAX ? yield_backoff * 2 : BACKOFF_MAX;
+			return ready();
+		}
+	}
+}
+
 int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting)
 {
 	bool spun = false, handed_off = false;
@@ -156,6 +211,8 @@ int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting)
 		if (!handed_off && __atomic_load_n(&sup_page->park_seq, __ATOMIC_ACQUIRE) == awaiting) {
 			handed_off = true;
 			hand_off();
+			if (__atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED) && yield_spin())
+				return take(ret_frame);
 		}
 		/* The supervisor bumps our word after publishing and seeing our flag, so read it first. */
 		expect = my_wake_word ? __atomic_load_n(my_wake_word, __ATOMIC_ACQUIRE) : taken;

@@ -19,8 +19,11 @@ const uint32_t *ldr_ring_wake_word(void);
 /* Has ldr_ring_map succeeded (frames travel on the ring, not the socket)? */
 bool ldr_ring_active(void);
 
-/* Publish one frame and wake the supervisor if it sleeps. 0, or -ENOBUFS (it stopped reading). Async-signal-safe. */
-int ldr_ring_send(const struct tock_trap_frame *f);
+/*
+ * Publish n frames at once (a syscall chain, or just one) and wake the supervisor if it sleeps.
+ * 0, or -ENOBUFS (it stopped reading). Async-signal-safe.
+ */
+int ldr_ring_send(const struct tock_trap_frame *f, unsigned n);
 
 /*
  * Wait for the next frame from the supervisor: spin while the supervisor says a core is free and

@@ -12,6 +12,7 @@ returncode_t libtocksync_ipc_relay_request_client_send_request(uint64_t ipc_id, 
 {
 	size_t response_cap = *response_len;
 	yield_waitfor_return_t up;
+	bool waited = false;
 	returncode_t ret;
 
 	*response_len = 0;
@@ -20,18 +21,18 @@ returncode_t libtocksync_ipc_relay_request_client_send_request(uint64_t ipc_id, 
 	ret = libtock_ipc_relay_request_set_readonly_allow(request_buf, request_len);
 	if (ret == RETURNCODE_SUCCESS)
 		ret = libtock_ipc_relay_request_set_readwrite_allow(response_buf, response_cap);
+	/* Send, and if that worked wait for upcall 0 (status, len, 0), which ends every transaction however it ends. */
 	if (ret == RETURNCODE_SUCCESS)
-		ret = libtock_ipc_relay_request_command_client_send_request(ipc_id);
-	if (ret == RETURNCODE_SUCCESS) {
-		/* Upcall 0 (status, len, 0) ends every transaction, however it ends. */
-		up = yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE);
+		ret = libtock_ipc_relay_request_command_client_send_request_and_wait(ipc_id, &up, &waited);
+	if (ret == RETURNCODE_SUCCESS && waited) {
 		*response_len = up.data1;
 		ret = tock_status_to_returncode((statuscode_t)up.data0);
 	}
 	/*
 	 * Both buffers stay allowed: the capsule reads RO 0 and writes RW 0 only while a request is in
 	 * flight, and the next call allows its own first. A client calling again with the same buffers
-	 * then makes two traps per request (command, yield) instead of six (libtock/allow_cache.h).
+	 * then makes one trap round trip per request (command and yield chained, libtock/chain.h) instead of
+	 * six (libtock/allow_cache.h).
 	 */
 	return ret;
 }
@@ -47,9 +48,9 @@ returncode_t libtocksync_ipc_relay_request_server_disable_requests(void)
 }
 
 /*
- * Try to take a request; if none waits, sleep until the kernel says one arrived and try again.
- * A "request waiting" upcall may be stale (its request was taken by an earlier try), so every
- * wake-up is followed by another try rather than trusted.
+ * Take a request; if none waits, sleep until the kernel says one arrived and take again (one trap
+ * round trip: libtock_ipc_relay_request_server_take with wait). A "request waiting" upcall may be
+ * stale (its request was taken by an earlier take), so a take after it may still find nothing: then wait again.
  */
 static returncode_t server_wait(bool from_one, uint64_t want, uint64_t* client_id, uint8_t* request_buf,
                                 size_t* request_len)
@@ -60,13 +61,9 @@ static returncode_t server_wait(bool from_one, uint64_t want, uint64_t* client_i
 		returncode_t ret;
 
 		*request_len = capacity;
-		if (from_one)
-			ret = libtock_ipc_relay_request_server_get_next_request_from(want, request_buf, request_len);
-		else
-			ret = libtock_ipc_relay_request_server_get_next_request(client_id, request_buf, request_len);
+		ret = libtock_ipc_relay_request_server_take(from_one, true, want, client_id, request_buf, request_len);
 		if (ret != RETURNCODE_ENODEVICE)
 			return ret;
-		yield_wait_for(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_SERVER_REQUEST);
 	}
 }
 

@@ -96,8 +96,8 @@ returncode_t libtock_ipc_relay_request_server_disable_requests(void)
  * command (or transaction) that allowed them, and every call here allows its own buffers first,
  * so a server that loops on the same buffers makes one trap per step (allow_cache.h).
  */
-static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, uint8_t* request_buf,
-                                size_t* request_len)
+returncode_t libtock_ipc_relay_request_server_take(bool from_one, bool wait, uint64_t want, uint64_t* ipc_id,
+                                                   uint8_t* request_buf, size_t* request_len)
 {
 	size_t capacity = *request_len;
 	uint32_t len = 0;
@@ -110,10 +110,12 @@ static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, 
 	ret = libtock_ipc_relay_request_set_readwrite_allow(request_buf, capacity);
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
-	if (from_one) {
-		id = want;
+	id = want;
+	if (wait)
+		ret = libtock_ipc_relay_request_command_server_get_next_request_or_wait(from_one, &len, &id);
+	else if (from_one)
 		ret = libtock_ipc_relay_request_command_server_get_next_request_from(&len, &id);
-	} else
+	else
 		ret = libtock_ipc_relay_request_command_server_get_next_request(&len, &id);
 	if (ret == RETURNCODE_SUCCESS)
 		*request_len = len;
@@ -127,13 +129,13 @@ static returncode_t server_take(bool from_one, uint64_t want, uint64_t* ipc_id, 
 returncode_t libtock_ipc_relay_request_server_get_next_request(uint64_t* ipc_id, uint8_t* request_buf,
                                                                size_t* request_len)
 {
-	return server_take(false, 0, ipc_id, request_buf, request_len);
+	return libtock_ipc_relay_request_server_take(false, false, 0, ipc_id, request_buf, request_len);
 }
 
 returncode_t libtock_ipc_relay_request_server_get_next_request_from(uint64_t ipc_id, uint8_t* request_buf,
                                                                     size_t* request_len)
 {
-	return server_take(true, ipc_id, NULL, request_buf, request_len);
+	return libtock_ipc_relay_request_server_take(true, false, ipc_id, NULL, request_buf, request_len);
 }
 
 returncode_t libtock_ipc_relay_request_server_send_response(uint8_t* response_buf, size_t response_len)

@@ -56,6 +56,13 @@ returncode_t libtock_ipc_relay_request_server_get_next_request(uint64_t* ipc_id,
 /* The same, but only a request from client ipc_id. */
 returncode_t libtock_ipc_relay_request_server_get_next_request_from(uint64_t ipc_id, uint8_t* request_buf,
                                                                     size_t* request_len);
+/*
+ * tockhost: the take behind both get_next_request forms (from_one: only client `want`). With
+ * `wait`, a take that finds nothing (ENODEVICE) waits for the "request waiting" upcall and takes
+ * again, in one trap round trip (libtock/chain.h); libtock-sync's blocking server loops on it.
+ */
+returncode_t libtock_ipc_relay_request_server_take(bool from_one, bool wait, uint64_t want, uint64_t* ipc_id,
+                                                   uint8_t* request_buf, size_t* request_len);
 /* Answer the current request (copied at once; the buffer is free again on return). The transaction ends either way. */
 returncode_t libtock_ipc_relay_request_server_send_response(uint8_t* response_buf, size_t response_len);
 

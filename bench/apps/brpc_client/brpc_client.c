@@ -48,14 +48,15 @@ static returncode_t run_size(uint64_t server, size_t size, unsigned reps, unsign
 	returncode_t ret = rpc_loop(server, size, iters < 50 ? iters : 50); /* warm-up */
 
 	for (unsigned rep = 0; ret == RETURNCODE_SUCCESS && rep < reps; rep++) {
-		uint32_t traps0 = bench_traps();
+		uint32_t traps0 = bench_traps(), rtts0 = bench_round_trips();
 		uint64_t t0 = bench_now_ns(), ns;
 
 		ret = rpc_loop(server, size, iters);
 		ns = bench_now_ns() - t0;
 		if (ret == RETURNCODE_SUCCESS)
-			printf("BENCH rpc%zu rep=%u iters=%u ns=%llu traps=%u\n", size, rep, iters, (unsigned long long)ns,
-			       (unsigned)(bench_traps() - traps0));
+			printf("BENCH rpc%zu rep=%u iters=%u ns=%llu traps=%u rtts=%u\n", size, rep, iters,
+			       (unsigned long long)ns, (unsigned)(bench_traps() - traps0),
+			       (unsigned)(bench_round_trips() - rtts0));
 	}
 	return ret;
 }

@@ -23,7 +23,7 @@ int main(void)
 	                                                            strlen(BENCH_RPC_SERVICE));
 	if (ret != RETURNCODE_SUCCESS)
 		return bench_fail("register", ret);
-	uint32_t traps0 = bench_traps(), requests = 0;
+	uint32_t traps0 = bench_traps(), rtts0 = bench_round_trips(), requests = 0;
 
 	for (;;) {
 		uint64_t client;
@@ -41,7 +41,8 @@ int main(void)
 		requests++;
 		if (quit) {
 			/* Its own syscalls per request served (waiting, taking, answering), for tockbench. */
-			printf("BENCH rpcsrv requests=%u traps=%u\n", (unsigned)requests, (unsigned)(bench_traps() - traps0));
+			printf("BENCH rpcsrv requests=%u traps=%u rtts=%u\n", (unsigned)requests,
+			       (unsigned)(bench_traps() - traps0), (unsigned)(bench_round_trips() - rtts0));
 			return 0;
 		}
 	}

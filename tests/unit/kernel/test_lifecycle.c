@@ -138,6 +138,70 @@ START_TEST(test_listener_terminate_and_caps)
 }
 END_TEST
 
+/* What a listener sees of the fault it is told about: the kernel keeps it whole, cause copied. */
+struct info_listener {
+	struct hk_process_listener l;
+	struct hk_fault_info seen;
+	bool had;
+};
+
+static void info_notify(struct hk_process_listener *self, struct hk_kernel *k, hk_pid pid, hk_pid new_pid,
+                        enum hk_process_event ev)
+{
+	struct info_listener *r = (struct info_listener *)self;
+
+	(void)new_pid;
+	if (ev == HK_EVENT_FAULTED)
+		r->had = hk_process_fault_info(hk_process_lookup(k, pid), &r->seen);
+}
+
+START_TEST(test_fault_info_kept_whole)
+{
+	struct hk_process *p, *q;
+	struct hk_fake_world *w = td_world(&p, 0);
+	struct hk_kernel *k = hk_fake_kernel(w);
+	struct hk_fake_proc_config qc = { .name = "q", .fault_policy = { HK_FAULT_RESTART, 0 } };
+	struct info_listener r = { .l.notify = info_notify };
+	struct hk_fault_info got;
+	char cause[32] = "memory access violation";
+	struct hk_fault_info info = { .cause = cause, .pc = 0x1234, .address = 0x40, .has_address = true, .access = 1 };
+
+	q = hk_fake_spawn(w, &qc);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(hk_process_listener_register(k, hk_fake_caps(w)->process_state, &r.l), 0);
+	ck_assert(!hk_process_fault_info(p, &got));
+	ck_assert_ptr_null(hk_process_fault_cause(p));
+	hk_process_fault(k, p, &info);
+	memset(cause, 'x', sizeof(cause) - 1); /* the kernel copied it */
+	ck_assert(r.had);
+	ck_assert_str_eq(r.seen.cause, "memory access violation");
+	ck_assert(hk_process_fault_info(p, &got));
+	ck_assert_str_eq(got.cause, "memory access violation");
+	ck_assert_uint_eq(got.pc, 0x1234);
+	ck_assert_uint_eq(got.address, 0x40);
+	ck_assert(got.has_address);
+	ck_assert_uint_eq(got.access, 1);
+	ck_assert_str_eq(hk_process_fault_cause(p), "memory access violation");
+	/* A fault of another process leaves p's alone; a restarted process keeps its last fault. */
+	hk_fake_fault(w, q, "aborted");
+	ck_assert_int_eq(hk_process_state(q), HK_STATE_UNSTARTED);
+	ck_assert(r.had && !r.seen.has_address && r.seen.pc == 0);
+	ck_assert(hk_process_fault_info(q, &got));
+	ck_assert_str_eq(got.cause, "aborted");
+	ck_assert(!got.has_address && got.pc == 0);
+	ck_assert(hk_process_fault_info(p, &got));
+	ck_assert_uint_eq(got.pc, 0x1234);
+	/* A later fault replaces the whole record: no pc or address survive from the one before. */
+	hk_process_fault(k, q, &info);
+	ck_assert(hk_process_fault_info(q, &got) && got.has_address && got.pc == 0x1234);
+	hk_fake_fault(w, q, NULL);
+	ck_assert(hk_process_fault_info(q, &got));
+	ck_assert_str_eq(got.cause, "injected fault");
+	ck_assert(!got.has_address && got.pc == 0 && got.address == 0);
+	hk_fake_world_free(w);
+}
+END_TEST
+
 START_TEST(test_restart_spawn_failure)
 {
 	struct hk_process *p;
@@ -400,6 +464,7 @@ static Suite *suite(void)
 
 	tcase_add_loop_test(tc, test_fault_policy, 0, sizeof(policy_cases) / sizeof(policy_cases[0]));
 	tcase_add_test(tc, test_listener_terminate_and_caps);
+	tcase_add_test(tc, test_fault_info_kept_whole);
 	tcase_add_test(tc, test_restart_spawn_failure);
 	tcase_add_test(tc, test_grants);
 	tcase_add_test(tc, test_grant_budget);

@@ -60,6 +60,7 @@ START_TEST(test_decode_good)
 	struct hk_trap_msg m;
 	const char *why = "x";
 
+	f.arg[4] = tock_chain_if_error(TOCK_ERR_NODEVICE); /* a SYSCALL's arg[4] is its chain link */
 	memcpy(buf + 1, &f, sizeof(f)); /* unaligned on purpose */
 	ck_assert_int_eq(hk_trap_decode(buf + 1, sizeof(f), &m, &why), 0);
 	ck_assert_ptr_null(why);
@@ -68,6 +69,7 @@ START_TEST(test_decode_good)
 	ck_assert_uint_eq(m.syscall.class_id, 9);
 	ck_assert_uint_eq(m.syscall.r[0], 1);
 	ck_assert_uint_eq(m.syscall.r[3], 4);
+	ck_assert_uint_eq(m.link, TOCK_CHAIN_IF_ERROR | (TOCK_ERR_NODEVICE << 8));
 	f = good(TOCK_TRAP_FAULT, TOCK_FAULT_MEMORY);
 	ck_assert_int_eq(hk_trap_decode(&f, sizeof(f), &m, &why), 0);
 	ck_assert_int_eq(m.kind, TOCK_TRAP_FAULT);
@@ -105,6 +107,71 @@ START_TEST(test_encode)
 }
 END_TEST
 
+/* A SYSCALL's link (arg[4]) is checked: the known conditions only, an error code 1..255, no linked exit. */
+START_TEST(test_decode_chain_links)
+{
+	static const struct {
+		uint32_t class_id;
+		uint64_t link;
+		const char *reason; /* NULL: accepted */
+	} cases[] = {
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_NONE, NULL },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_IF_SUCCESS, NULL },
+		{ TOCK_CLASS_YIELD, TOCK_CHAIN_ALWAYS, NULL },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_IF_ERROR | (13u << 8), NULL },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_IF_ERROR | (255u << 8), NULL },
+		{ TOCK_CLASS_EXIT, TOCK_CHAIN_NONE, NULL },
+		{ TOCK_CLASS_COMMAND, 4, "trap frame has an unknown chain link" },
+		{ TOCK_CLASS_COMMAND, 0x77, "trap frame has an unknown chain link" },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_IF_ERROR, "trap frame has an unknown chain link" },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_IF_ERROR | (256u << 8), "trap frame has an unknown chain link" },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_IF_SUCCESS | (1u << 8), "trap frame has an unknown chain link" },
+		{ TOCK_CLASS_COMMAND, TOCK_CHAIN_NONE | (1ull << 40), "trap frame has an unknown chain link" },
+		{ TOCK_CLASS_EXIT, TOCK_CHAIN_ALWAYS, "an exit syscall cannot be chained" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tock_trap_frame f = good(TOCK_TRAP_SYSCALL, cases[i].class_id);
+		struct hk_trap_msg m;
+		const char *why = NULL;
+
+		f.arg[4] = cases[i].link;
+		if (!cases[i].reason) {
+			ck_assert_int_eq(hk_trap_decode(&f, sizeof(f), &m, &why), 0);
+			ck_assert_uint_eq(m.link, cases[i].link);
+		} else {
+			ck_assert_int_eq(hk_trap_decode(&f, sizeof(f), &m, &why), -EPROTO);
+			ck_assert_str_eq(why, cases[i].reason);
+		}
+	}
+}
+END_TEST
+
+/* The one rule both sides use to decide whether a chain goes on after an answer. */
+START_TEST(test_chain_continues)
+{
+	const uint64_t nodevice = tock_chain_if_error(TOCK_ERR_NODEVICE);
+
+	ck_assert(tock_chain_continues(TOCK_CHAIN_IF_SUCCESS, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_SUCCESS, 0));
+	ck_assert(tock_chain_continues(TOCK_CHAIN_IF_SUCCESS, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_SUCCESS_U32_U64, 0));
+	ck_assert(!tock_chain_continues(TOCK_CHAIN_IF_SUCCESS, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_FAILURE,
+	                                TOCK_ERR_NODEVICE));
+	ck_assert(!tock_chain_continues(TOCK_CHAIN_IF_SUCCESS, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_FAILURE_U64,
+	                                TOCK_ERR_SIZE));
+	/* A yield's answer is never a failure, whatever its upcall values look like. */
+	ck_assert(tock_chain_continues(TOCK_CHAIN_IF_SUCCESS, TOCK_CLASS_YIELD, TOCK_TRAP_RETURN, 0, 11));
+	ck_assert(!tock_chain_continues(nodevice, TOCK_CLASS_YIELD, TOCK_TRAP_RETURN, 0, TOCK_ERR_NODEVICE));
+	ck_assert(tock_chain_continues(TOCK_CHAIN_IF_SUCCESS, TOCK_CLASS_COMMAND, TOCK_TRAP_UPCALL, 0, 0));
+	ck_assert(tock_chain_continues(nodevice, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_FAILURE, TOCK_ERR_NODEVICE));
+	ck_assert(tock_chain_continues(nodevice, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_FAILURE_U64,
+	                               TOCK_ERR_NODEVICE));
+	ck_assert(!tock_chain_continues(nodevice, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_FAILURE, TOCK_ERR_INVAL));
+	ck_assert(!tock_chain_continues(nodevice, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_SUCCESS, TOCK_ERR_NODEVICE));
+	ck_assert(tock_chain_continues(TOCK_CHAIN_ALWAYS, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_FAILURE, 1));
+	ck_assert(!tock_chain_continues(TOCK_CHAIN_NONE, TOCK_CLASS_COMMAND, TOCK_TRAP_RETURN, TOCK_RET_SUCCESS, 0));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("kernel-trap-codec");
@@ -113,6 +180,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_decode_malformed, 0, sizeof(bad_frames) / sizeof(bad_frames[0]));
 	tcase_add_test(tc, test_decode_good);
 	tcase_add_test(tc, test_encode);
+	tcase_add_test(tc, test_decode_chain_links);
+	tcase_add_test(tc, test_chain_continues);
 	suite_add_tcase(s, tc);
 	return s;
 }

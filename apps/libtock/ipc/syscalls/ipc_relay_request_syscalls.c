@@ -1,6 +1,8 @@
 /* IPC Relay Request driver (0xA0010) syscalls: each syscall's result as a returncode_t. */
 #include "ipc_relay_request_syscalls.h"
 
+#include "../../chain.h"
+
 /* IPC Identifiers travel as (arg0 = low 32 bits, arg1 = high 32 bits). */
 static syscall_return_t relay_command_id(uint32_t cmd, uint64_t ipc_id)
 {
@@ -87,4 +89,25 @@ returncode_t libtock_ipc_relay_request_command_server_send_response(void)
 {
 	return tock_command_return_novalue_to_returncode(
 		command(DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_CMD_RESPOND, 0, 0));
+}
+
+returncode_t libtock_ipc_relay_request_command_client_send_request_and_wait(uint64_t ipc_id,
+                                                                            yield_waitfor_return_t* ret_wait,
+                                                                            bool* ret_waited)
+{
+	return tock_command_return_novalue_to_returncode(tock_chain_command_then_wait_for(
+		DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_CMD_SEND, (int)(uint32_t)ipc_id, (int)(uint32_t)(ipc_id >> 32),
+		DRIVER_NUM_IPC_RELAY_REQUEST, TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE, ret_wait, ret_waited));
+}
+
+returncode_t libtock_ipc_relay_request_command_server_get_next_request_or_wait(bool from_one, uint32_t* len,
+                                                                               uint64_t* ipc_id)
+{
+	uint64_t want = from_one ? *ipc_id : 0;
+	syscall_return_t cval = tock_chain_command_or_wait_and_retry(
+		DRIVER_NUM_IPC_RELAY_REQUEST, from_one ? TOCK_IPC_RELAY_REQUEST_CMD_GET_NEXT_FROM : TOCK_IPC_RELAY_REQUEST_CMD_GET_NEXT,
+		(int)(uint32_t)want, (int)(uint32_t)(want >> 32), TOCK_STATUSCODE_NODEVICE, DRIVER_NUM_IPC_RELAY_REQUEST,
+		TOCK_IPC_RELAY_REQUEST_UPCALL_SERVER_REQUEST);
+
+	return tock_command_return_u32_u64_or_u64_to_returncode(cval, len, ipc_id);
 }

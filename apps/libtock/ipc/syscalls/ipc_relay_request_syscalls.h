@@ -49,6 +49,18 @@ returncode_t libtock_ipc_relay_request_command_server_get_next_request_from(uint
 /* Command 0x24: copy RO 0 to the client as the response; INVAL (no transaction), NODEVICE (client gone). */
 returncode_t libtock_ipc_relay_request_command_server_send_response(void);
 
+/*
+ * tockhost's one-trap forms for libtock-sync (libtock/chain.h), the same syscalls as upstream's
+ * sequence: command 0x10, then, if it succeeded, Yield-WaitFor on upcall 0 (*ret_waited says
+ * whether it ran; *ret_wait holds the response upcall's (status, len, 0)); and command 0x22/0x23
+ * (from_one), then, if it found nothing (NODEVICE), Yield-WaitFor on upcall 1 and the command again.
+ */
+returncode_t libtock_ipc_relay_request_command_client_send_request_and_wait(uint64_t ipc_id,
+                                                                            yield_waitfor_return_t* ret_wait,
+                                                                            bool* ret_waited);
+returncode_t libtock_ipc_relay_request_command_server_get_next_request_or_wait(bool from_one, uint32_t* len,
+                                                                               uint64_t* ipc_id);
+
 #ifdef __cplusplus
 }
 #endif
