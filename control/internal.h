@@ -100,8 +100,10 @@ void control_tracer_event(struct hk_tracer *self, struct hk_kernel *k, const str
 struct json_object *control_trace_event_json(struct control_service *cs, const struct hk_trace_event *ev);
 bool control_trace_match(struct control_service *cs, const struct control_trace_filter *f, const struct hk_trace_event *ev);
 
-/* decode.c: names and decoded arguments of IPC commands and upcalls */
+/* decode.c: syscalls and upcalls named and decoded from the driver's ABI description (hk_driver_ops.abi) */
 void control_decode_syscall(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o);
 void control_decode_upcall(struct control_service *cs, const struct hk_trace_upcall *u, struct json_object *o);
+/* Does fmt follow the tock_abi_call format grammar (tock/driver_abi.h) to its end? NULL and "" do. */
+bool control_format_valid(const char *fmt);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "control/internal.h"
+#include "tock/drivers/ipc_relay_request.h"
 #include "hostkernel/linux/ctlsock.h"
 
 /* ---- stats (cheap: a few compares and increments per event; a clock read only around RPCs) ---- */
@@ -69,7 +70,7 @@ static void count_syscall(struct control_service *cs, const struct hk_trace_even
 		d->commands++;
 		if (sc->result == HK_SYSCALL_RESUME && sc->ret[0] < TOCK_RET_SUCCESS)
 			d->command_failures++;
-		else if (cs->ipc.relay_request && sc->arg[0] == cs->ipc.relay_request_driver && sc->arg[1] == 0x10)
+		else if (cs->ipc.relay_request && sc->arg[0] == cs->ipc.relay_request_driver && sc->arg[1] == TOCK_IPC_RELAY_REQUEST_CMD_SEND)
 			rpc_sent(s, ev->pid);
 		return;
 	case TOCK_CLASS_SUBSCRIBE:
@@ -99,7 +100,7 @@ static void count(struct control_service *cs, const struct hk_trace_event *ev)
 	case HK_TRACE_UPCALL:
 		if ((d = driver_stats(s, ev->u.upcall.driver)))
 			d->upcalls++;
-		if (cs->ipc.relay_request && ev->u.upcall.driver == cs->ipc.relay_request_driver && ev->u.upcall.slot == 0)
+		if (cs->ipc.relay_request && ev->u.upcall.driver == cs->ipc.relay_request_driver && ev->u.upcall.slot == TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE)
 			rpc_done(s, ev->pid, ev->u.upcall.a0);
 		return;
 	case HK_TRACE_UPCALL_DROPPED:

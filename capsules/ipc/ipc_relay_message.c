@@ -252,6 +252,7 @@ const struct hk_driver_ops ipc_relay_message_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 1u << TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED,
 	.command = relay_message_command,
+	.abi = &tock_ipc_relay_message_abi,
 };
 
 /* ---- senders that end ---- */

@@ -258,6 +258,7 @@ const struct hk_driver_ops ipc_share_ops = {
 	/* Grants are notifications: an owner granting in a loop cannot clog a receiver's queue. */
 	.notification_upcalls = 1u << TOCK_IPC_SHARE_UPCALL_GRANTED,
 	.command = share_command,
+	.abi = &tock_ipc_share_abi,
 };
 
 /*
