@@ -162,7 +162,7 @@ static void add_driver(struct control_service *cs, struct json_object *o, uint64
 
 static void add_status(struct json_object *o, const char *key, uint32_t status)
 {
-	const char *name = control_error_name(status);
+	const char *name = basic_error_code_name(status);
 
 	json_object_object_add(o, key, json_object_new_string(status == 0 ? "OK" : name ? name : "?"));
 }
@@ -194,7 +194,7 @@ static struct json_object *result_json(const uint64_t ret[4], const struct tock_
 
 	json_object_object_add(r, "variant", vname ? json_object_new_string(vname) : control_json_u64(ret[0]));
 	if (vname && v < TOCK_RET_SUCCESS) {
-		const char *e = control_error_name((uint32_t)ret[1]);
+		const char *e = basic_error_code_name((uint32_t)ret[1]);
 
 		json_object_object_add(r, "error", e ? json_object_new_string(e) : control_json_u64(ret[1]));
 	}

@@ -8,6 +8,8 @@
 
 #include <json-c/json.h>
 
+#include "basic/clock.h"
+#include "basic/error_code.h"
 #include "control/control.h"
 #include "control/request.h"
 #include "hostkernel/trace.h"
@@ -74,14 +76,12 @@ struct json_object *control_reply_new(const struct control_request *req); /* {"v
 void control_send(struct control_service *cs, struct hk_ctlsock_client *c, struct json_object *reply); /* consumes reply */
 void control_send_error(struct control_service *cs, struct hk_ctlsock_client *c, struct json_object *id,
                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-uint64_t control_mono_ns(void);
 
 /* json.c: small builders */
 struct json_object *control_json_u64(uint64_t v);
 struct json_object *control_json_id(uint64_t ipc_id);                 /* "0x%016llx" */
 struct json_object *control_json_bytes(const uint8_t *b, size_t len); /* printable text, \xNN for the rest */
 struct json_object *control_json_hex(const uint8_t *b, size_t len);
-const char *control_error_name(uint32_t err);   /* "NODEVICE", or NULL outside 1..13 */
 const char *control_variant_name(uint32_t variant);
 const char *control_driver_name(struct hk_kernel *k, uint32_t driver); /* ops name or NULL */
 bool control_driver_is_ipc(struct hk_kernel *k, uint32_t driver);
