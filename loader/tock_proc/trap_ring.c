@@ -83,7 +83,7 @@ int ldr_ring_send(const struct tock_trap_frame *f, unsigned n)
 
 		slot->frame = f[i];
 		slot->reserved = 0;
-		slot->seq = sent + 1;
+		__atomic_store_n(&slot->seq, sent + 1, __ATOMIC_RELEASE); /* the stamp publishes the slot to a spinning reader */
 		sent++;
 	}
 	__atomic_store_n(&app_page->a2s_head, sent, __ATOMIC_RELEASE);
@@ -107,9 +107,14 @@ static int take(struct tock_trap_frame *ret_frame)
 	return 0;
 }
 
+/*
+ * Is the next answer there? Its slot's stamp says so (the supervisor fills the slot, stamps it
+ * with a release store, then moves its head): one cache line to fetch, not the head's and then
+ * the slot's.
+ */
 static bool ready(void)
 {
-	return __atomic_load_n(&sup_page->s2a_head, __ATOMIC_ACQUIRE) != taken;
+	return __atomic_load_n(&sup_page->s2a[taken % TOCK_RING_SLOTS].seq, __ATOMIC_ACQUIRE) == taken + 1;
 }
 
 /* Spin while the supervisor allows it (a core is free) and the answer is not known to be far off. */
