@@ -8,18 +8,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "basic/clock.h"
+
 #define TB_FLOOR_MAX_MSG 4096
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The echo side of the ping-pong: answer every message with one of the same size until EOF. */
 static void child_echo(int fd)
@@ -114,11 +107,11 @@ int tb_floor_pingpong(size_t size, unsigned reps, unsigned iters, struct tb_samp
 	memset(buf, 0xa5, size);
 	err = roundtrips(fd, buf, size, iters < 100 ? iters : 100); /* warm-up, as the apps do */
 	for (unsigned rep = 0; !err && rep < reps; rep++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = basic_mono_ns();
 
 		err = roundtrips(fd, buf, size, iters);
 		if (!err)
-			tb_samples_add(ret_ns, (double)(now_ns() - t0) / iters);
+			tb_samples_add(ret_ns, (double)(basic_mono_ns() - t0) / iters);
 	}
 	return stop_peer(pid, fd, err);
 }
@@ -136,7 +129,7 @@ int tb_floor_stream(size_t size, unsigned reps, unsigned msgs, struct tb_samples
 		return err;
 	memset(buf, 0x5a, size);
 	for (unsigned rep = 0; !err && rep < reps; rep++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = basic_mono_ns();
 
 		for (unsigned i = 0; !err && i < msgs; i++)
 			if (send(fd, buf, size, MSG_NOSIGNAL) != (ssize_t)size)
@@ -144,7 +137,7 @@ int tb_floor_stream(size_t size, unsigned reps, unsigned msgs, struct tb_samples
 		if (!err && (send(fd, buf, 1, MSG_NOSIGNAL) != 1 || recv(fd, buf, 1, 0) != 1))
 			err = -EIO;
 		if (!err)
-			tb_samples_add(ret_ns, (double)(now_ns() - t0) / msgs);
+			tb_samples_add(ret_ns, (double)(basic_mono_ns() - t0) / msgs);
 	}
 	return stop_peer(pid, fd, err);
 }
@@ -172,12 +165,12 @@ int tb_floor_spawn_true(unsigned count, unsigned reps, struct tb_samples *ret_ns
 	int err = spawn_true_once(); /* warm-up: page cache, dynamic loader */
 
 	for (unsigned rep = 0; !err && rep < reps; rep++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = basic_mono_ns();
 
 		for (unsigned i = 0; !err && i < count; i++)
 			err = spawn_true_once();
 		if (!err)
-			tb_samples_add(ret_ns, (double)(now_ns() - t0));
+			tb_samples_add(ret_ns, (double)(basic_mono_ns() - t0));
 	}
 	return err;
 }
@@ -224,11 +217,11 @@ int tb_floor_memcpy(size_t region_size, size_t piece, unsigned reps, unsigned ro
 	memset(buf, 0x3c, size); /* fault every page in before timing */
 	err = copy_rounds(buf + region_size, buf, buf + region_size + piece, region_size, piece, &n, 4); /* as the apps */
 	for (unsigned rep = 0; !err && rep < reps; rep++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = basic_mono_ns();
 
 		err = copy_rounds(buf + region_size, buf, buf + region_size + piece, region_size, piece, &n, rounds);
 		if (!err)
-			tb_samples_add(ret_ns, (double)(now_ns() - t0) / rounds);
+			tb_samples_add(ret_ns, (double)(basic_mono_ns() - t0) / rounds);
 	}
 	free(buf);
 	return err;

@@ -13,8 +13,9 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "basic/clock.h"
 
 extern char **environ;
 
@@ -22,14 +23,6 @@ struct tb_buf {
 	char *data;
 	size_t len, cap;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* argv for `tockhost run ... [extra...] TBF...`; free() the array only (the strings are borrowed). */
 static char **build_argv(const char *tockhost, const char *const *tbfs, size_t count, const char *stdin_app,
@@ -127,7 +120,7 @@ static int collect(int out_fd, int err_fd, struct tb_buf *out, struct tb_buf *er
 	int open_count = 2;
 
 	while (open_count > 0) {
-		uint64_t now = now_ns();
+		uint64_t now = basic_mono_ns();
 		int r;
 
 		if (now >= deadline)
@@ -171,7 +164,7 @@ static int drive_run(pid_t pid, int in_fd, int out_fd, int err_fd, const char *s
 	if (in_fd >= 0 && len && write(in_fd, stdin_text, len) != (ssize_t)len)
 		e = -errno;
 	if (!e)
-		e = collect(out_fd, err_fd, &out, &err, now_ns() + (uint64_t)(timeout_s * 1e9));
+		e = collect(out_fd, err_fd, &out, &err, basic_mono_ns() + (uint64_t)(timeout_s * 1e9));
 	if (e)
 		kill_run(pid);
 	ret->timed_out = e == -ETIMEDOUT;
@@ -253,7 +246,7 @@ static int time_argv(char **argv, double timeout_s, uint64_t *ret_ns, long *ret_
 
 	if (null_fd < 0)
 		return -errno;
-	t0 = now_ns();
+	t0 = basic_mono_ns();
 	e = spawn_tockhost(argv, null_fd, null_fd, null_fd, &pid);
 	close(null_fd);
 	if (e)
@@ -266,7 +259,7 @@ static int time_argv(char **argv, double timeout_s, uint64_t *ret_ns, long *ret_
 	}
 	if (e)
 		return e;
-	*ret_ns = now_ns() - t0;
+	*ret_ns = basic_mono_ns() - t0;
 	*ret_maxrss_kib = ru.ru_maxrss;
 	if (ret_cpu_ns)
 		*ret_cpu_ns = ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000ull +

@@ -2,62 +2,33 @@
 #include "board/app_load.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "basic/file.h"
 #include "loader/tab.h"
 
+/* The whole file, bounded; err says what is wrong with it ("file at offset 0: ..."). */
 static int read_file(const char *path, uint8_t **ret, size_t *ret_len, char *err, size_t err_len)
 {
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t off = 0;
-	int fd, r;
+	int r = basic_read_file(path, BOARD_MAX_IMAGE_FILE, ret, ret_len);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = -errno;
-		snprintf(err, err_len, "file at offset 0: cannot open: %s", strerror(-r));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > BOARD_MAX_IMAGE_FILE) {
+	if (r == 0 && *ret_len == 0) {
+		free(*ret);
 		r = -EINVAL;
-		snprintf(err, err_len, "file at offset 0: %s", !S_ISREG(st.st_mode) ? "not a regular file"
-		                                               : st.st_size <= 0 ? "empty file (truncated image)"
-		                                                                 : "larger than 64 MiB");
-		goto out;
+		snprintf(err, err_len, "file at offset 0: empty file (truncated image)");
+	} else if (r == -EISDIR || r == -EINVAL) {
+		r = -EINVAL;
+		snprintf(err, err_len, "file at offset 0: not a regular file");
+	} else if (r == -EFBIG) {
+		r = -EINVAL;
+		snprintf(err, err_len, "file at offset 0: larger than 64 MiB");
+	} else if (r == -EAGAIN) {
+		snprintf(err, err_len, "file at offset 0: read failed: the file grew while reading");
+	} else if (r < 0) {
+		snprintf(err, err_len, "file at offset 0: cannot open: %s", strerror(-r));
 	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf) {
-		r = -ENOMEM;
-		snprintf(err, err_len, "file at offset 0: out of memory");
-		goto out;
-	}
-	while (off < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			snprintf(err, err_len, "file at offset %zu: read failed: %s", off,
-			         n < 0 ? strerror(errno) : "file shrank while reading");
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	*ret = buf;
-	*ret_len = off;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
 	return r;
 }
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "basic/clock.h"
 #include "board/testrun.h"
 
 static const char test_usage[] =
@@ -39,14 +39,6 @@ struct run {
 	char *log_buf;
 	size_t log_len;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int pump(struct run *r, struct stream *st);
 
@@ -210,7 +202,7 @@ static int run_spec(struct run *r, const char *self)
 {
 	struct stream st[2] = { { .is_err = false }, { .is_err = true } };
 	bool open_fd[2] = { true, true };
-	double deadline = now_s() + r->s->timeout_s;
+	double deadline = basic_mono_s() + r->s->timeout_s;
 	char **argv = build_argv(r->s, self);
 	int result = -1;
 	pid_t pid;
@@ -228,7 +220,7 @@ static int run_spec(struct run *r, const char *self)
 	while (result < 0) {
 		struct pollfd p[2] = { { .fd = open_fd[0] ? st[0].fd : -1, .events = POLLIN },
 		                       { .fd = open_fd[1] ? st[1].fd : -1, .events = POLLIN } };
-		double left = deadline - now_s();
+		double left = deadline - basic_mono_s();
 		int n;
 
 		if (!open_fd[0] && !open_fd[1]) {
@@ -302,7 +294,7 @@ int tr_main(int argc, char **argv, const char *self)
 		return TR_FAIL;
 	}
 	fflush(stdout);
-	start = now_s();
+	start = basic_mono_s();
 	result = run_spec(&r, self);
 	if (result == TR_TIMEOUT)
 		fprintf(df, "timed out after %g s\n", s.timeout_s);
@@ -311,11 +303,11 @@ int tr_main(int argc, char **argv, const char *self)
 	fclose(df);
 	fclose(r.log);
 	if (result == TR_PASS)
-		printf("PASS %s (%.2f s)\n", s.name, now_s() - start);
+		printf("PASS %s (%.2f s)\n", s.name, basic_mono_s() - start);
 	else
-		printf("%s %s (%.2f s)\n%s", result == TR_TIMEOUT ? "TIMEOUT" : "FAIL", s.name, now_s() - start, diff);
+		printf("%s %s (%.2f s)\n%s", result == TR_TIMEOUT ? "TIMEOUT" : "FAIL", s.name, basic_mono_s() - start, diff);
 	fflush(stdout);
-	if (junit && tr_write_junit(&s, junit, result, now_s() - start, diff, r.log_buf) < 0 && result == TR_PASS)
+	if (junit && tr_write_junit(&s, junit, result, basic_mono_s() - start, diff, r.log_buf) < 0 && result == TR_PASS)
 		result = TR_FAIL;
 	free(diff);
 	free(r.log_buf);

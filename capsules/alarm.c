@@ -164,4 +164,5 @@ const struct hk_driver_ops capsule_alarm_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 0,
 	.command = alarm_command,
+	.abi = &tock_alarm_abi,
 };

@@ -202,4 +202,5 @@ const struct hk_driver_ops capsule_console_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 0,
 	.command = console_command,
+	.abi = &tock_console_abi,
 };

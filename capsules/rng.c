@@ -66,4 +66,5 @@ const struct hk_driver_ops capsule_rng_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 0,
 	.command = rng_command,
+	.abi = &tock_rng_abi,
 };

@@ -1,24 +1,28 @@
-/* Trace decoding: syscall arguments and results, with the IPC capsules' commands and upcalls named and unpacked. */
+/* Trace decoding: syscall arguments and results; each driver's calls named and unpacked from its ABI description. */
 #include <stdio.h>
 #include <string.h>
 
 #include "control/internal.h"
 
-enum ipc_kind { IPC_NONE = 0, IPC_STRING_NAME, IPC_PACKAGE_NAME, IPC_RELAY_REQUEST, IPC_RELAY_MESSAGE };
-
-static enum ipc_kind ipc_kind(const struct control_service *cs, uint32_t driver)
+/* The registered driver's ABI description (hk_driver_ops.abi), or NULL: unknown number, or none given. */
+static const struct tock_driver_abi *driver_abi(struct control_service *cs, uint64_t driver)
 {
-	const struct control_ipc *i = &cs->ipc;
+	const struct hk_driver_ops *ops = driver <= UINT32_MAX ? hk_kernel_driver(cs->k, (uint32_t)driver, NULL) : NULL;
 
-	if (i->relay_request && driver == i->relay_request_driver)
-		return IPC_RELAY_REQUEST;
-	if (i->relay_message && driver == i->relay_message_driver)
-		return IPC_RELAY_MESSAGE;
-	if (i->string_name && driver == i->string_name_driver)
-		return IPC_STRING_NAME;
-	if (i->package_name && driver == i->package_name_driver)
-		return IPC_PACKAGE_NAME;
-	return IPC_NONE;
+	return ops ? ops->abi : NULL;
+}
+
+static const struct tock_abi_call *abi_find(const struct tock_abi_call *calls, size_t n, uint64_t number)
+{
+	for (size_t i = 0; i < n; i++)
+		if (calls[i].number == number)
+			return &calls[i];
+	return NULL;
+}
+
+static const struct tock_abi_call *abi_command(const struct tock_driver_abi *abi, uint64_t cmd)
+{
+	return abi ? abi_find(abi->commands, abi->n_commands, cmd) : NULL;
 }
 
 static uint64_t u64_of(uint64_t lo, uint64_t hi)
@@ -26,30 +30,125 @@ static uint64_t u64_of(uint64_t lo, uint64_t hi)
 	return ((hi & 0xffffffffull) << 32) | (lo & 0xffffffffull);
 }
 
-static const char *command_name(enum ipc_kind kind, uint64_t cmd)
+/* Command 0 is every driver's existence check, described or not. */
+static const char *command_name(const struct tock_abi_call *c, uint64_t cmd)
 {
-	if (cmd == 0)
-		return "exists";
-	switch (kind) {
-	case IPC_STRING_NAME:
-	case IPC_PACKAGE_NAME:
-		return cmd == 1 ? "register" : cmd == 2 ? "discover" : NULL;
-	case IPC_RELAY_REQUEST:
-		switch (cmd) {
-		case 0x10: return "send";
-		case 0x11: return "cancel";
-		case 0x20: return "enable";
-		case 0x21: return "disable";
-		case 0x22: return "get";
-		case 0x23: return "get_from";
-		case 0x24: return "respond";
-		default: return NULL;
-		}
-	case IPC_RELAY_MESSAGE:
-		return cmd == 0x10 ? "enable" : cmd == 0x11 ? "disable" : cmd == 0x20 ? "send" : NULL;
-	default:
-		return NULL;
+	return c ? c->name : cmd == 0 ? "exists" : NULL;
+}
+
+static void add_status(struct json_object *o, const char *key, uint32_t status);
+
+/* One field of a tock_abi_call format (tock/driver_abi.h): "name[:type][?ok|?nz]" or "-". */
+struct abi_field {
+	char name[32];
+	enum { FIELD_NUMBER, FIELD_ID, FIELD_STATUS, FIELD_BOOL, FIELD_SKIP } type;
+	enum { SHOW_ALWAYS, SHOW_IF_OK, SHOW_IF_NONZERO } show;
+};
+
+/* Parse the next field of *fmt and move past it; false at the end or at a malformed field (which ends the format). */
+static bool next_field(const char **fmt, struct abi_field *f)
+{
+	const char *p = *fmt, *end, *colon, *cond;
+	size_t len;
+
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return false;
+	end = strchr(p, ' ');
+	if (!end)
+		end = p + strlen(p);
+	cond = memchr(p, '?', (size_t)(end - p));
+	colon = memchr(p, ':', (size_t)(end - p));
+	len = (size_t)((colon ? colon : cond ? cond : end) - p);
+	if (len == 0 || len >= sizeof(f->name))
+		return false;
+	memcpy(f->name, p, len);
+	f->name[len] = '\0';
+	f->type = !strcmp(f->name, "-") ? FIELD_SKIP : FIELD_NUMBER;
+	if (colon) {
+		size_t tlen = (size_t)((cond ? cond : end) - colon - 1);
+
+		if (tlen == 2 && !strncmp(colon + 1, "id", 2))
+			f->type = FIELD_ID;
+		else if (tlen == 6 && !strncmp(colon + 1, "status", 6))
+			f->type = FIELD_STATUS;
+		else if (tlen == 4 && !strncmp(colon + 1, "bool", 4))
+			f->type = FIELD_BOOL;
+		else
+			return false;
 	}
+	f->show = SHOW_ALWAYS;
+	if (cond && end - cond == 3 && !strncmp(cond, "?ok", 3))
+		f->show = SHOW_IF_OK;
+	else if (cond && end - cond == 3 && !strncmp(cond, "?nz", 3))
+		f->show = SHOW_IF_NONZERO;
+	else if (cond)
+		return false;
+	*fmt = end;
+	return true;
+}
+
+bool control_format_valid(const char *fmt)
+{
+	struct abi_field f;
+
+	if (!fmt)
+		return true;
+	while (next_field(&fmt, &f))
+		;
+	while (*fmt == ' ')
+		fmt++;
+	return *fmt == '\0';
+}
+
+/*
+ * Name the values v[0, n) as the format says, adding each shown field to o and its key to a
+ * "fields" list (in order, for renderers). id_pairs: an id takes two positions (low, high), as in
+ * arguments and upcalls; else one (a result's u64). strict: decode only if the format uses exactly
+ * n positions (results, whose shape depends on the variant).
+ */
+static void decode_fields(const char *fmt, const uint64_t *v, size_t n, bool id_pairs, bool strict,
+                          struct json_object *o)
+{
+	struct json_object *fields;
+	struct abi_field f;
+	const char *p = fmt;
+	size_t pos = 0;
+
+	if (!fmt || !*fmt)
+		return;
+	if (strict) {
+		while (next_field(&p, &f))
+			pos += f.type == FIELD_ID && id_pairs ? 2 : 1;
+		if (pos != n)
+			return;
+		p = fmt;
+		pos = 0;
+	}
+	fields = json_object_new_array();
+	while (next_field(&p, &f)) {
+		size_t width = f.type == FIELD_ID && id_pairs ? 2 : 1;
+		uint64_t val;
+
+		if (pos + width > n)
+			break;
+		val = width == 2 ? u64_of(v[pos], v[pos + 1]) : v[pos];
+		pos += width;
+		if (f.type == FIELD_SKIP || (f.show == SHOW_IF_OK && v[0] != 0) || (f.show == SHOW_IF_NONZERO && val == 0))
+			continue;
+		switch (f.type) {
+		case FIELD_ID: json_object_object_add(o, f.name, control_json_id(val)); break;
+		case FIELD_STATUS: add_status(o, f.name, (uint32_t)val); break;
+		case FIELD_BOOL: json_object_object_add(o, f.name, json_object_new_boolean(val != 0)); break;
+		default: json_object_object_add(o, f.name, control_json_u64(val)); break;
+		}
+		json_object_array_add(fields, json_object_new_string(f.name));
+	}
+	if (json_object_array_length(fields))
+		json_object_object_add(o, "fields", fields);
+	else
+		json_object_put(fields);
 }
 
 static void add_driver(struct control_service *cs, struct json_object *o, uint64_t driver)
@@ -63,92 +162,83 @@ static void add_driver(struct control_service *cs, struct json_object *o, uint64
 
 static void add_status(struct json_object *o, const char *key, uint32_t status)
 {
-	const char *name = control_error_name(status);
+	const char *name = basic_error_code_name(status);
 
 	json_object_object_add(o, key, json_object_new_string(status == 0 ? "OK" : name ? name : "?"));
 }
 
-/* The variant, its ErrorCode, its values; u64 values split the way the variant packs them. */
-static struct json_object *result_json(const uint64_t ret[4])
+/* The values a return variant carries after r0 (and after the ErrorCode of a failure), u64s joined. */
+static size_t result_values(const uint64_t ret[4], uint64_t vals[3])
+{
+	switch ((uint32_t)ret[0]) {
+	case TOCK_RET_FAILURE_U32: vals[0] = ret[2]; return 1;
+	case TOCK_RET_FAILURE_U32_U32: vals[0] = ret[2]; vals[1] = ret[3]; return 2;
+	case TOCK_RET_FAILURE_U64: vals[0] = u64_of(ret[2], ret[3]); return 1;
+	case TOCK_RET_SUCCESS_U32: vals[0] = ret[1]; return 1;
+	case TOCK_RET_SUCCESS_U64: vals[0] = u64_of(ret[1], ret[2]); return 1;
+	case TOCK_RET_SUCCESS_U32_U64: vals[0] = ret[1]; vals[1] = u64_of(ret[2], ret[3]); return 2;
+	case TOCK_RET_SUCCESS_U32_U32: vals[0] = ret[1]; vals[1] = ret[2]; return 2;
+	case TOCK_RET_SUCCESS_U32_U32_U32: vals[0] = ret[1]; vals[1] = ret[2]; vals[2] = ret[3]; return 3;
+	default: return 0;
+	}
+}
+
+/* The variant, its ErrorCode, its values; named as the command's description says, when it has one. */
+static struct json_object *result_json(const uint64_t ret[4], const struct tock_abi_call *call)
 {
 	struct json_object *r = json_object_new_object(), *vals = json_object_new_array();
 	const char *vname = control_variant_name((uint32_t)ret[0]);
 	uint32_t v = (uint32_t)ret[0];
+	uint64_t values[3];
+	size_t n = result_values(ret, values);
 
 	json_object_object_add(r, "variant", vname ? json_object_new_string(vname) : control_json_u64(ret[0]));
 	if (vname && v < TOCK_RET_SUCCESS) {
-		const char *e = control_error_name((uint32_t)ret[1]);
+		const char *e = basic_error_code_name((uint32_t)ret[1]);
 
 		json_object_object_add(r, "error", e ? json_object_new_string(e) : control_json_u64(ret[1]));
 	}
-	switch (v) {
-	case TOCK_RET_FAILURE_U32: json_object_array_add(vals, control_json_u64(ret[2])); break;
-	case TOCK_RET_FAILURE_U32_U32:
-	case TOCK_RET_FAILURE_U64:
-		if (v == TOCK_RET_FAILURE_U64) {
-			json_object_array_add(vals, control_json_u64(u64_of(ret[2], ret[3])));
-		} else {
-			json_object_array_add(vals, control_json_u64(ret[2]));
-			json_object_array_add(vals, control_json_u64(ret[3]));
-		}
-		break;
-	case TOCK_RET_SUCCESS_U32: json_object_array_add(vals, control_json_u64(ret[1])); break;
-	case TOCK_RET_SUCCESS_U64: json_object_array_add(vals, control_json_u64(u64_of(ret[1], ret[2]))); break;
-	case TOCK_RET_SUCCESS_U32_U64:
-		json_object_array_add(vals, control_json_u64(ret[1]));
-		json_object_array_add(vals, control_json_u64(u64_of(ret[2], ret[3])));
-		break;
-	case TOCK_RET_SUCCESS_U32_U32:
-	case TOCK_RET_SUCCESS_U32_U32_U32:
-		for (int i = 1; i <= (v == TOCK_RET_SUCCESS_U32_U32 ? 2 : 3); i++)
-			json_object_array_add(vals, control_json_u64(ret[i]));
-		break;
-	default:
-		break;
-	}
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(vals, control_json_u64(values[i]));
 	json_object_object_add(r, "values", vals);
+	if (call && vname)
+		decode_fields(v < TOCK_RET_SUCCESS ? call->failure : call->success, values, n, false, true, r);
 	return r;
-}
-
-/* Relay Request get/get_from: (copied length, client id), or (error, client id). */
-static void decode_command_result(enum ipc_kind kind, uint64_t cmd, const uint64_t ret[4], struct json_object *r)
-{
-	if (kind != IPC_RELAY_REQUEST || (cmd != 0x22 && cmd != 0x23))
-		return;
-	if (ret[0] == TOCK_RET_SUCCESS_U32_U64) {
-		json_object_object_add(r, "len", control_json_u64(ret[1]));
-		json_object_object_add(r, "client", control_json_id(u64_of(ret[2], ret[3])));
-	} else if (ret[0] == TOCK_RET_FAILURE_U64 && (ret[2] || ret[3])) {
-		json_object_object_add(r, "client", control_json_id(u64_of(ret[2], ret[3])));
-	}
 }
 
 static void decode_command(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o)
 {
-	enum ipc_kind kind = s->arg[0] <= UINT32_MAX ? ipc_kind(cs, (uint32_t)s->arg[0]) : IPC_NONE;
-	const char *name = command_name(kind, s->arg[1]);
+	const struct tock_abi_call *call = abi_command(driver_abi(cs, s->arg[0]), s->arg[1]);
+	const char *name = command_name(call, s->arg[1]);
 	struct json_object *args = json_object_new_array();
-	uint64_t cmd = s->arg[1];
 
 	add_driver(cs, o, s->arg[0]);
-	json_object_object_add(o, "cmd", control_json_u64(cmd));
+	json_object_object_add(o, "cmd", control_json_u64(s->arg[1]));
 	if (name)
 		json_object_object_add(o, "op", json_object_new_string(name));
 	json_object_array_add(args, control_json_u64(s->arg[2]));
 	json_object_array_add(args, control_json_u64(s->arg[3]));
 	json_object_object_add(o, "args", args);
-	if (kind == IPC_RELAY_REQUEST && cmd == 0x10)
-		json_object_object_add(o, "server", control_json_id(u64_of(s->arg[2], s->arg[3])));
-	else if (kind == IPC_RELAY_REQUEST && cmd == 0x23)
-		json_object_object_add(o, "client", control_json_id(u64_of(s->arg[2], s->arg[3])));
-	else if (kind == IPC_RELAY_MESSAGE && cmd == 0x20)
-		json_object_object_add(o, "receiver", control_json_id(u64_of(s->arg[2], s->arg[3])));
-	if (s->result == HK_SYSCALL_RESUME) {
-		struct json_object *r = result_json(s->ret);
+	if (call)
+		decode_fields(call->args, &s->arg[2], 2, true, false, o);
+	if (s->result == HK_SYSCALL_RESUME)
+		json_object_object_add(o, "result", result_json(s->ret, call));
+}
 
-		decode_command_result(kind, cmd, s->ret, r);
-		json_object_object_add(o, "result", r);
-	}
+/* The name of a subscribe (its upcall) or allow slot, from the driver's description. */
+static const char *slot_name(const struct tock_driver_abi *abi, uint32_t class_id, uint64_t slot)
+{
+	const struct tock_abi_call *c = NULL;
+
+	if (!abi)
+		return NULL;
+	if (class_id == TOCK_CLASS_SUBSCRIBE)
+		c = abi_find(abi->upcalls, abi->n_upcalls, slot);
+	else if (class_id == TOCK_CLASS_ALLOW_RO)
+		c = abi_find(abi->allows_ro, abi->n_allows_ro, slot);
+	else if (class_id == TOCK_CLASS_ALLOW_RW)
+		c = abi_find(abi->allows_rw, abi->n_allows_rw, slot);
+	return c ? c->name : NULL;
 }
 
 static const char *class_name(uint32_t c)
@@ -167,6 +257,7 @@ static const char *yield_name(uint64_t kind)
 
 void control_decode_syscall(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o)
 {
+	const char *name;
 	char hex[24];
 
 	json_object_object_add(o, "class", json_object_new_string(class_name(s->class_id)));
@@ -187,6 +278,8 @@ void control_decode_syscall(struct control_service *cs, const struct hk_trace_sy
 	case TOCK_CLASS_ALLOW_USERSPACE_READ:
 		add_driver(cs, o, s->arg[0]);
 		json_object_object_add(o, "slot", control_json_u64(s->arg[1]));
+		if ((name = slot_name(driver_abi(cs, s->arg[0]), s->class_id, s->arg[1])))
+			json_object_object_add(o, "slot_name", json_object_new_string(name));
 		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)s->arg[2]);
 		json_object_object_add(o, s->class_id == TOCK_CLASS_SUBSCRIBE ? "fn" : "ptr", json_object_new_string(hex));
 		if (s->class_id != TOCK_CLASS_SUBSCRIBE)
@@ -209,54 +302,24 @@ void control_decode_syscall(struct control_service *cs, const struct hk_trace_sy
 	else if (s->result == HK_SYSCALL_ENDED)
 		json_object_object_add(o, "result", json_object_new_string("ended"));
 	else if (s->class_id != TOCK_CLASS_YIELD)
-		json_object_object_add(o, "result", result_json(s->ret));
-}
-
-static const char *upcall_name(enum ipc_kind kind, uint32_t slot)
-{
-	switch (kind) {
-	case IPC_STRING_NAME:
-	case IPC_PACKAGE_NAME:
-		return slot == 0 ? "registered" : slot == 1 ? "discovered" : slot == 2 ? "service_registered" : NULL;
-	case IPC_RELAY_REQUEST:
-		return slot == 0 ? "response" : slot == 1 ? "request_waiting" : NULL;
-	case IPC_RELAY_MESSAGE:
-		return slot == 0 ? "appended" : slot == 1 ? "sender_gone" : NULL;
-	default:
-		return NULL;
-	}
+		json_object_object_add(o, "result", result_json(s->ret, NULL));
 }
 
 void control_decode_upcall(struct control_service *cs, const struct hk_trace_upcall *u, struct json_object *o)
 {
-	enum ipc_kind kind = ipc_kind(cs, u->driver);
-	const char *name = upcall_name(kind, u->slot);
+	const struct tock_driver_abi *abi = driver_abi(cs, u->driver);
+	const struct tock_abi_call *call = abi ? abi_find(abi->upcalls, abi->n_upcalls, u->slot) : NULL;
 	struct json_object *args = json_object_new_array();
+	const uint64_t a[3] = { u->a0, u->a1, u->a2 };
 
 	add_driver(cs, o, u->driver);
 	json_object_object_add(o, "slot", json_object_new_int64(u->slot));
-	if (name)
-		json_object_object_add(o, "op", json_object_new_string(name));
+	if (call)
+		json_object_object_add(o, "op", json_object_new_string(call->name));
 	json_object_array_add(args, json_object_new_int64(u->a0));
 	json_object_array_add(args, json_object_new_int64(u->a1));
 	json_object_array_add(args, json_object_new_int64(u->a2));
 	json_object_object_add(o, "args", args);
-	if (!name)
-		return;
-	if (kind == IPC_RELAY_REQUEST && u->slot == 0) {
-		add_status(o, "status", u->a0);
-		json_object_object_add(o, "len", json_object_new_int64(u->a1));
-	} else if (kind == IPC_RELAY_REQUEST && u->slot == 1) {
-		json_object_object_add(o, "client", control_json_id(u64_of(u->a0, u->a1)));
-	} else if (kind == IPC_RELAY_MESSAGE && u->slot == 0) {
-		json_object_object_add(o, "offset", json_object_new_int64(u->a0));
-		json_object_object_add(o, "exceeded", json_object_new_boolean(u->a1 != 0));
-	} else if (kind == IPC_RELAY_MESSAGE && u->slot == 1) {
-		add_status(o, "status", u->a0);
-		json_object_object_add(o, "sender", control_json_id(u64_of(u->a1, u->a2)));
-	} else if (u->slot <= 1) {
-		add_status(o, "status", u->a0);
-		if (u->slot == 1 && u->a0 == 0)
-			json_object_object_add(o, "service", control_json_id(u64_of(u->a1, u->a2)));
-	}
+	if (call)
+		decode_fields(call->args, a, 3, true, false, o);
 }

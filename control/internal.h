@@ -8,6 +8,8 @@
 
 #include <json-c/json.h>
 
+#include "basic/clock.h"
+#include "basic/error_code.h"
 #include "control/control.h"
 #include "control/request.h"
 #include "hostkernel/trace.h"
@@ -74,14 +76,12 @@ struct json_object *control_reply_new(const struct control_request *req); /* {"v
 void control_send(struct control_service *cs, struct hk_ctlsock_client *c, struct json_object *reply); /* consumes reply */
 void control_send_error(struct control_service *cs, struct hk_ctlsock_client *c, struct json_object *id,
                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-uint64_t control_mono_ns(void);
 
 /* json.c: small builders */
 struct json_object *control_json_u64(uint64_t v);
 struct json_object *control_json_id(uint64_t ipc_id);                 /* "0x%016llx" */
 struct json_object *control_json_bytes(const uint8_t *b, size_t len); /* printable text, \xNN for the rest */
 struct json_object *control_json_hex(const uint8_t *b, size_t len);
-const char *control_error_name(uint32_t err);   /* "NODEVICE", or NULL outside 1..13 */
 const char *control_variant_name(uint32_t variant);
 const char *control_driver_name(struct hk_kernel *k, uint32_t driver); /* ops name or NULL */
 bool control_driver_is_ipc(struct hk_kernel *k, uint32_t driver);
@@ -100,8 +100,10 @@ void control_tracer_event(struct hk_tracer *self, struct hk_kernel *k, const str
 struct json_object *control_trace_event_json(struct control_service *cs, const struct hk_trace_event *ev);
 bool control_trace_match(struct control_service *cs, const struct control_trace_filter *f, const struct hk_trace_event *ev);
 
-/* decode.c: names and decoded arguments of IPC commands and upcalls */
+/* decode.c: syscalls and upcalls named and decoded from the driver's ABI description (hk_driver_ops.abi) */
 void control_decode_syscall(struct control_service *cs, const struct hk_trace_syscall *s, struct json_object *o);
 void control_decode_upcall(struct control_service *cs, const struct hk_trace_upcall *u, struct json_object *o);
+/* Does fmt follow the tock_abi_call format grammar (tock/driver_abi.h) to its end? NULL and "" do. */
+bool control_format_valid(const char *fmt);
 
 #endif

@@ -48,15 +48,6 @@ struct json_object *control_json_hex(const uint8_t *b, size_t len)
 	return json_object_new_string(buf);
 }
 
-const char *control_error_name(uint32_t err)
-{
-	static const char *const names[] = { NULL,     "FAIL",   "BUSY",     "ALREADY",  "OFF",
-		                             "RESERVE", "INVAL", "SIZE",     "CANCEL",   "NOMEM",
-		                             "NOSUPPORT", "NODEVICE", "UNINSTALLED", "NOACK" };
-
-	return err < sizeof(names) / sizeof(names[0]) ? names[err] : NULL;
-}
-
 const char *control_variant_name(uint32_t variant)
 {
 	switch (variant) {

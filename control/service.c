@@ -8,21 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control/internal.h"
 #include "hostkernel/linux/ctlsock.h"
 #include "hostkernel/linux/process_ctl.h"
 #include "tockhost/control_protocol.h"
-
-uint64_t control_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- replies ---- */
 
@@ -254,7 +245,7 @@ static void hello(struct control_service *cs, struct hk_ctlsock_client *c, const
 	json_object_object_add(reply, "supervisor_pid", json_object_new_int64(getpid()));
 	json_object_object_add(reply, "socket", json_object_new_string(hk_ctlsock_path(cs->srv)));
 	json_object_object_add(reply, "virtual_time", json_object_new_boolean(cs->virtual_time));
-	json_object_object_add(reply, "uptime_ns", control_json_u64(control_mono_ns() - cs->start_ns));
+	json_object_object_add(reply, "uptime_ns", control_json_u64(basic_mono_ns() - cs->start_ns));
 	json_object_object_add(reply, "kernel_time_ns", control_json_u64(hk_now_ns(cs->k)));
 	for (int i = 0; i < CONTROL_CMD_COUNT_; i++)
 		json_object_array_add(cmds, json_object_new_string(control_cmd_name((enum control_cmd)i)));
@@ -347,7 +338,7 @@ int control_service_new(struct hk_linux *lx, struct hk_kernel *k, const struct c
 	cs->k = k;
 	cs->ipc = setup->ipc;
 	cs->virtual_time = setup->virtual_time;
-	cs->start_ns = control_mono_ns();
+	cs->start_ns = basic_mono_ns();
 	r = hk_ctlsock_open(lx, path, &h, &cs->srv, ret_why);
 	if (r < 0) {
 		free(cs);

@@ -303,7 +303,7 @@ void control_add_stats(struct control_service *cs, struct json_object *reply)
 	add_u64(ctl, "trace_events", s->trace_events);
 	add_u64(ctl, "trace_dropped", s->trace_dropped);
 	add_u64(reply, "syscalls", s->syscalls);
-	add_u64(reply, "uptime_ns", control_mono_ns() - cs->start_ns);
+	add_u64(reply, "uptime_ns", basic_mono_ns() - cs->start_ns);
 	json_object_object_add(reply, "drivers", drivers);
 	json_object_object_add(reply, "relay_request_latency", latency_json(s));
 	json_object_object_add(reply, "control", ctl);

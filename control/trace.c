@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "control/internal.h"
+#include "tock/drivers/ipc_relay_request.h"
 #include "hostkernel/linux/ctlsock.h"
 
 /* ---- stats (cheap: a few compares and increments per event; a clock read only around RPCs) ---- */
@@ -38,7 +39,7 @@ static void rpc_sent(struct control_stats *s, hk_pid client)
 		s->rpc_untracked++;
 		return;
 	}
-	s->pending[s->n_pending++] = (struct control_pending_rpc){ client, control_mono_ns() };
+	s->pending[s->n_pending++] = (struct control_pending_rpc){ client, basic_mono_ns() };
 }
 
 static void rpc_done(struct control_stats *s, hk_pid client, uint32_t status)
@@ -47,7 +48,7 @@ static void rpc_done(struct control_stats *s, hk_pid client, uint32_t status)
 		if (s->pending[i].client != client)
 			continue;
 		if (status == 0)
-			s->latency[s->n_latency++ % CONTROL_LATENCY_WINDOW] = control_mono_ns() - s->pending[i].sent_ns;
+			s->latency[s->n_latency++ % CONTROL_LATENCY_WINDOW] = basic_mono_ns() - s->pending[i].sent_ns;
 		else
 			s->rpc_failed++;
 		s->pending[i] = s->pending[--s->n_pending];
@@ -69,7 +70,7 @@ static void count_syscall(struct control_service *cs, const struct hk_trace_even
 		d->commands++;
 		if (sc->result == HK_SYSCALL_RESUME && sc->ret[0] < TOCK_RET_SUCCESS)
 			d->command_failures++;
-		else if (cs->ipc.relay_request && sc->arg[0] == cs->ipc.relay_request_driver && sc->arg[1] == 0x10)
+		else if (cs->ipc.relay_request && sc->arg[0] == cs->ipc.relay_request_driver && sc->arg[1] == TOCK_IPC_RELAY_REQUEST_CMD_SEND)
 			rpc_sent(s, ev->pid);
 		return;
 	case TOCK_CLASS_SUBSCRIBE:
@@ -99,7 +100,7 @@ static void count(struct control_service *cs, const struct hk_trace_event *ev)
 	case HK_TRACE_UPCALL:
 		if ((d = driver_stats(s, ev->u.upcall.driver)))
 			d->upcalls++;
-		if (cs->ipc.relay_request && ev->u.upcall.driver == cs->ipc.relay_request_driver && ev->u.upcall.slot == 0)
+		if (cs->ipc.relay_request && ev->u.upcall.driver == cs->ipc.relay_request_driver && ev->u.upcall.slot == TOCK_IPC_RELAY_REQUEST_UPCALL_CLIENT_RESPONSE)
 			rpc_done(s, ev->pid, ev->u.upcall.a0);
 		return;
 	case HK_TRACE_UPCALL_DROPPED:
@@ -202,7 +203,7 @@ struct json_object *control_trace_event_json(struct control_service *cs, const s
 
 	json_object_object_add(o, "v", json_object_new_int(1));
 	json_object_object_add(o, "event", json_object_new_string(kind_names[ev->kind]));
-	json_object_object_add(o, "t_ns", control_json_u64(control_mono_ns() - cs->start_ns));
+	json_object_object_add(o, "t_ns", control_json_u64(basic_mono_ns() - cs->start_ns));
 	json_object_object_add(o, "kernel_ns", control_json_u64(hk_now_ns(cs->k)));
 	json_object_object_add(o, "pid", json_object_new_int64(ev->pid));
 	if (ev->process)
@@ -252,7 +253,7 @@ static void send_dropped(struct control_service *cs, struct control_client_state
 
 	json_object_object_add(o, "v", json_object_new_int(1));
 	json_object_object_add(o, "event", json_object_new_string("dropped"));
-	json_object_object_add(o, "t_ns", control_json_u64(control_mono_ns() - cs->start_ns));
+	json_object_object_add(o, "t_ns", control_json_u64(basic_mono_ns() - cs->start_ns));
 	json_object_object_add(o, "count", control_json_u64(s->dropped));
 	txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
 	if (len + 1 < sizeof(buf)) {

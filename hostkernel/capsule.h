@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "tock/abi.h"
+#include "tock/driver_abi.h"
 
 struct hk_kernel;
 
@@ -68,6 +69,12 @@ struct hk_driver_ops {
 	 */
 	struct hk_cmd_ret (*command)(void *self, const struct hk_call *call, uint32_t command, uint32_t arg0,
 	                             uint32_t arg1);
+	/*
+	 * Optional: the driver's ABI description from its include/tock/drivers/ header (names and
+	 * argument formats of its commands, upcalls and allows). The kernel never reads it; tools
+	 * that show syscalls (the control service's trace) decode the driver's calls with it.
+	 */
+	const struct tock_driver_abi *abi;
 };
 
 /* ---- grants ---- */

@@ -174,4 +174,5 @@ const struct hk_driver_ops ipc_registry_package_name_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 1u << TOCK_IPC_REGISTRY_UPCALL_SERVICE_REGISTERED,
 	.command = package_name_command,
+	.abi = &tock_ipc_registry_abi,
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/array.h"
 #include "capsules/ipc/ipc_identifier.h"
 
 /* Flag bits of the StreamingProcessSlice header, in the low byte of the big-endian u16 (byte 3). */
@@ -251,6 +252,7 @@ const struct hk_driver_ops ipc_relay_message_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 1u << TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED,
 	.command = relay_message_command,
+	.abi = &tock_ipc_relay_message_abi,
 };
 
 /* ---- senders that end ---- */
@@ -273,16 +275,9 @@ static void report_sender_gone(struct ipc_relay_message *rm, uint64_t gone)
 
 static void live_add(struct ipc_relay_message *rm, hk_pid pid)
 {
-	if (rm->n_live == rm->cap_live) {
-		size_t n = rm->cap_live ? rm->cap_live * 2 : 8;
-		hk_pid *v = realloc(rm->live, n * sizeof(*v));
-
-		if (!v) {
-			rm->live_lost = true;
-			return;
-		}
-		rm->live = v;
-		rm->cap_live = n;
+	if (!basic_array_reserve((void **)&rm->live, &rm->cap_live, rm->n_live, sizeof(*rm->live))) {
+		rm->live_lost = true;
+		return;
 	}
 	rm->live[rm->n_live++] = pid;
 }

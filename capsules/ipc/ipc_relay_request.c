@@ -373,4 +373,5 @@ const struct hk_driver_ops ipc_relay_request_ops = {
 	.num_allow_ur = 0,
 	.notification_upcalls = 0,
 	.command = relay_command,
+	.abi = &tock_ipc_relay_request_abi,
 };

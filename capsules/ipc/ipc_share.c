@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/array.h"
 #include "capsules/ipc/ipc_identifier.h"
 
 struct share_grant {
@@ -93,15 +94,8 @@ static struct hk_cmd_ret share_create(struct ipc_share *s, hk_pid caller, uint32
 	uint64_t address;
 	int err;
 
-	if (s->n_entries == s->cap_entries) {
-		size_t n = s->cap_entries ? s->cap_entries * 2 : 8;
-		struct share_entry *a = realloc(s->entries, n * sizeof(*a));
-
-		if (!a)
-			return hk_cmd_failure(TOCK_ERR_NOMEM);
-		s->entries = a;
-		s->cap_entries = n;
-	}
+	if (!basic_array_reserve((void **)&s->entries, &s->cap_entries, s->n_entries, sizeof(*s->entries)))
+		return hk_cmd_failure(TOCK_ERR_NOMEM);
 	err = hk_share_create(s->kernel, s->cap, caller, size, &region, &address);
 	if (err < 0)
 		return hk_cmd_failure(share_errno_to_error(err));
@@ -149,15 +143,8 @@ static struct hk_cmd_ret share_grant(struct ipc_share *s, hk_pid caller)
 	if (g && share_mapped(s, region, receiver))
 		return hk_cmd_failure(TOCK_ERR_ALREADY);
 	if (!g) {
-		if (e->n_grants == e->cap_grants) {
-			size_t n = e->cap_grants ? e->cap_grants * 2 : 4;
-			struct share_grant *a = realloc(e->grants, n * sizeof(*a));
-
-			if (!a)
-				return hk_cmd_failure(TOCK_ERR_NOMEM);
-			e->grants = a;
-			e->cap_grants = n;
-		}
+		if (!basic_array_reserve((void **)&e->grants, &e->cap_grants, e->n_grants, sizeof(*e->grants)))
+			return hk_cmd_failure(TOCK_ERR_NOMEM);
 		g = &e->grants[e->n_grants++];
 	}
 	*g = (struct share_grant){ receiver, id, (flags & TOCK_IPC_SHARE_FLAG_WRITABLE) != 0, false };
@@ -271,6 +258,7 @@ const struct hk_driver_ops ipc_share_ops = {
 	/* Grants are notifications: an owner granting in a loop cannot clog a receiver's queue. */
 	.notification_upcalls = 1u << TOCK_IPC_SHARE_UPCALL_GRANTED,
 	.command = share_command,
+	.abi = &tock_ipc_share_abi,
 };
 
 /*

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "hostkernel/array.h"
+#include "basic/array.h"
 #include "hostkernel/core/core.h"
 
 struct hk_driver_entry *hk_core_driver(struct hk_kernel *k, uint32_t driver)
@@ -19,15 +19,8 @@ int hk_kernel_register_driver(struct hk_kernel *k, uint32_t driver, const struct
 		return -EINVAL;
 	if (hk_core_driver(k, driver))
 		return -EEXIST;
-	if (k->n_drivers == k->cap_drivers) {
-		size_t n = k->cap_drivers ? k->cap_drivers * 2 : 8;
-		struct hk_driver_entry *d = realloc(k->drivers, n * sizeof(*d));
-
-		if (!d)
-			return -ENOMEM;
-		k->drivers = d;
-		k->cap_drivers = n;
-	}
+	if (!basic_array_reserve((void **)&k->drivers, &k->cap_drivers, k->n_drivers, sizeof(*k->drivers)))
+		return -ENOMEM;
 	k->drivers[k->n_drivers++] = (struct hk_driver_entry){ driver, ops, self };
 	return 0;
 }

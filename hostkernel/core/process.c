@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/array.h"
 #include "hostkernel/core/core.h"
 #include "hostkernel/kernel_ext.h"
 
@@ -17,15 +18,8 @@ struct hk_process *hk_process_create(struct hk_kernel *k, const struct hk_proces
 
 	if (!k || !desc)
 		return NULL;
-	if (k->n_procs == k->cap_procs) {
-		size_t n = k->cap_procs ? k->cap_procs * 2 : 8;
-		struct hk_process **v = realloc(k->procs, n * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		k->procs = v;
-		k->cap_procs = n;
-	}
+	if (!basic_array_reserve((void **)&k->procs, &k->cap_procs, k->n_procs, sizeof(*k->procs)))
+		return NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;

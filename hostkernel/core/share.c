@@ -1,5 +1,5 @@
 /* Shared regions: creation, mapping with MPU-model checks and budget, revocation, teardown. Pure C. */
-#include "hostkernel/array.h"
+#include "basic/array.h"
 #include "hostkernel/core/share.h"
 
 #include <errno.h>
@@ -127,7 +127,7 @@ static int map_into(struct hk_kernel *k, struct hk_share_table *t, const struct 
 	addr = place(t, p->pid, r->size, r->len);
 	if (!addr)
 		return -ENOSPC;
-	if (!hk_array_reserve((void **)&t->maps, &t->cap_maps, t->n_maps, sizeof(*t->maps)))
+	if (!basic_array_reserve((void **)&t->maps, &t->cap_maps, t->n_maps, sizeof(*t->maps)))
 		return -ENOMEM;
 	err = k->ops->share_map ? k->ops->share_map(k->ctx, p, r->handle, addr, r->len, writable) : -ENOMEM;
 	if (err < 0)
@@ -157,7 +157,7 @@ int hk_share_create(struct hk_kernel *k, const struct hk_cap_memory_map *cap, hk
 		return -E2BIG;
 	if (!hk_mpu_size_ok(t->mpu, size))
 		return -EINVAL;
-	if (!hk_array_reserve((void **)&t->regions, &t->cap_regions, t->n_regions, sizeof(*t->regions)))
+	if (!basic_array_reserve((void **)&t->regions, &t->cap_regions, t->n_regions, sizeof(*t->regions)))
 		return -ENOMEM;
 	r = (struct share_region){ t->next_id, owner, size, (size + SHARE_PAGE - 1) & ~(SHARE_PAGE - 1), NULL };
 	if (HK_MPU_FIXED_REGIONS + mappings_of(t, owner) >= t->regions_per_process)

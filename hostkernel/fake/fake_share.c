@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/array.h"
 #include "hostkernel/fake/fake_backend.h"
 #include "hostkernel/fake/fake_internal.h"
 
@@ -30,17 +31,9 @@ int hk_fake_op_share_create(void *ctx, uint64_t len, void **ret_handle)
 int hk_fake_op_share_map(void *ctx, struct hk_process *p, void *handle, uint64_t addr, uint64_t len, bool writable)
 {
 	struct hk_fake_world *w = ctx;
-	struct fake_share_map *a;
 
-	if (w->n_share_maps == w->cap_share_maps) {
-		size_t n = w->cap_share_maps ? w->cap_share_maps * 2 : 8;
-
-		a = realloc(w->share_maps, n * sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		w->share_maps = a;
-		w->cap_share_maps = n;
-	}
+	if (!basic_array_reserve((void **)&w->share_maps, &w->cap_share_maps, w->n_share_maps, sizeof(*w->share_maps)))
+		return -ENOMEM;
 	w->share_maps[w->n_share_maps++] = (struct fake_share_map){ p, handle, addr, len, writable };
 	return 0;
 }

@@ -8,12 +8,13 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "basic/array.h"
 #include "hostkernel/linux/backend_internal.h"
 
 static uint64_t op_now_ns(void *ctx)
 {
 	(void)ctx;
-	return lx_mono_ns();
+	return basic_mono_ns();
 }
 
 static void op_process_kill(void *ctx, struct hk_process *p)
@@ -203,15 +204,8 @@ static struct lx_app *app_new(struct hk_linux *lx, const struct hk_linux_app_spe
 	int r;
 
 	*ret_why = "out of memory";
-	if (lx->n_apps == lx->cap_apps) {
-		size_t n = lx->cap_apps ? lx->cap_apps * 2 : 8;
-		struct lx_app **v = realloc(lx->apps, n * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		lx->apps = v;
-		lx->cap_apps = n;
-	}
+	if (!basic_array_reserve((void **)&lx->apps, &lx->cap_apps, lx->n_apps, sizeof(*lx->apps)))
+		return NULL;
 	app = calloc(1, sizeof(*app));
 	if (!app)
 		return NULL;

@@ -11,6 +11,7 @@
 
 #include <liburing.h>
 
+#include "basic/clock.h"
 #include "hostkernel/capsule.h"
 #include "hostkernel/linux/lifetime.h"
 #include "hostkernel/linux/linux_backend.h"
@@ -161,7 +162,6 @@ void lx_wake_attach(struct hk_linux *lx, struct lx_channel *ch); /* after create
 void lx_conn_init_ops(struct lx_conn *c);   /* the completions of an incarnation's requests */
 void lx_loop_init_ops(struct hk_linux *lx); /* the signalfd's and stdin's */
 void lx_arm_conn(struct hk_linux *lx, struct lx_conn *c);
-uint64_t lx_mono_ns(void);
 void lx_shutdown_all(struct hk_linux *lx); /* kill and reap every app process */
 
 /* trap.c */

@@ -115,7 +115,7 @@ static void try_send(struct hk_ctlsock_client *c)
 		if (n > 0) {
 			c->out_head += (size_t)n;
 			c->out_len -= (size_t)n;
-			c->last_progress_ns = lx_mono_ns();
+			c->last_progress_ns = basic_mono_ns();
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -155,7 +155,7 @@ static int out_append(struct hk_ctlsock_client *c, const char *data, size_t len)
 		c->out_cap = cap;
 	}
 	if (c->out_len == 0)
-		c->last_progress_ns = lx_mono_ns(); /* nothing was owed until now */
+		c->last_progress_ns = basic_mono_ns(); /* nothing was owed until now */
 	memcpy(c->out + c->out_head + c->out_len, data, len);
 	c->out_len += len;
 	c->srv->dirty = true;
@@ -180,7 +180,7 @@ bool hk_ctlsock_stream(struct hk_ctlsock_client *c, const char *line, size_t len
 	if (!c || c->life.closing || c->end_after_flush)
 		return false;
 	if (c->out_len + len > CONTROL_TRACE_HIGH_WATER) {
-		if (lx_mono_ns() - c->last_progress_ns > STALL_NS && !c->end_after_flush) {
+		if (basic_mono_ns() - c->last_progress_ns > STALL_NS && !c->end_after_flush) {
 			/* Not reading at all: drop it at the next flush (never from inside the tracer's loop). */
 			c->srv->stats.dropped_slow++;
 			c->out_len = 0;
@@ -319,7 +319,7 @@ static void add_client(struct hk_ctlsock *ctl, int fd)
 	c->fd = fd;
 	c->rd_op.complete = on_read_polled;
 	c->wr_op.complete = on_write_polled;
-	c->last_progress_ns = lx_mono_ns();
+	c->last_progress_ns = basic_mono_ns();
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->stats.accepted++;

@@ -12,14 +12,6 @@
 
 #include "hostkernel/linux/backend_internal.h"
 
-uint64_t lx_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static struct io_uring_sqe *get_sqe(struct hk_linux *lx)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&lx->ring);
@@ -161,12 +153,12 @@ static bool spin_for_running(struct hk_linux *lx)
 	if (!c || !lx->spin_max_ns || c->state != LX_RUNNING || c->eof || !lx_channel_pollable(&c->chan))
 		return false;
 	lx_channel_set_wakeup(&c->chan, false);
-	deadline = lx_mono_ns() + lx->spin_ns;
+	deadline = basic_mono_ns() + lx->spin_ns;
 	for (unsigned i = 1;; i++) {
 		n = lx_channel_try_recv(&c->chan, buf, sizeof(buf));
 		if (n != -EAGAIN || io_uring_cq_ready(&lx->ring))
 			break;
-		if (i % 64 == 0 && lx_mono_ns() >= deadline) {
+		if (i % 64 == 0 && basic_mono_ns() >= deadline) {
 			timed_out = true;
 			break;
 		}
@@ -350,7 +342,7 @@ static uint64_t owed_wake_budget(struct hk_linux *lx, uint64_t budget)
 		lx->wake_owed = NULL;
 		return budget;
 	}
-	now = lx_mono_ns();
+	now = basic_mono_ns();
 	if (now >= lx->wake_owed_deadline_ns) {
 		lx_channel_pay_wake(&c->chan);
 		lx->wake_owed = NULL;
@@ -383,7 +375,7 @@ static void wait_events(struct hk_linux *lx, uint64_t budget)
 /* One turn: timers, preemption, input, scheduling; false when the run is over. */
 static bool turn(struct hk_linux *lx)
 {
-	uint64_t now = lx_mono_ns();
+	uint64_t now = basic_mono_ns();
 
 	run_due_timers(lx);
 	lx_preempt_if_due(lx, now);
@@ -439,7 +431,7 @@ void hk_linux_shutdown(struct hk_linux *lx)
 
 int hk_linux_run(struct hk_linux *lx)
 {
-	lx->start_real_ns = lx_mono_ns();
+	lx->start_real_ns = basic_mono_ns();
 	lx->start_virtual_ns = hk_now_ns(lx->k);
 	arm_signal(lx);
 	arm_stdin(lx);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hostkernel/array.h"
+#include "basic/array.h"
 #include "hostkernel/linux/backend_internal.h"
 
 #define SHARE_MEMFD_NAME "tockhost-share"
@@ -119,7 +119,7 @@ static int send_instruction(struct lx_conn *c, uint16_t kind, uint32_t op, const
 	struct tock_trap_frame f = { .magic = TOCK_TRAP_MAGIC, .version = TOCK_TRAP_VERSION, .kind = kind, .op = op };
 	int r;
 
-	if (!hk_array_reserve((void **)&sc->pending, &sc->cap_pending, sc->n_pending, sizeof(*sc->pending)))
+	if (!basic_array_reserve((void **)&sc->pending, &sc->cap_pending, sc->n_pending, sizeof(*sc->pending)))
 		return -ENOMEM;
 	f.seq = ++sc->next_seq;
 	memcpy(f.arg, arg, 3 * sizeof(uint64_t));
@@ -142,7 +142,7 @@ int lx_op_share_map(void *ctx, struct hk_process *p, void *handle, uint64_t addr
 	if (!c)
 		return -ESRCH;
 	sc = c->share;
-	if (!hk_array_reserve((void **)&sc->expect, &sc->cap_expect, sc->n_expect, sizeof(*sc->expect)))
+	if (!basic_array_reserve((void **)&sc->expect, &sc->cap_expect, sc->n_expect, sizeof(*sc->expect)))
 		return -ENOMEM;
 	r = send_instruction(c, TOCK_TRAP_SHARE_MAP, writable ? TOCK_SHARE_WRITABLE : 0, arg,
 	                     writable ? s->fd : s->ro_fd);

@@ -75,7 +75,7 @@ static uint64_t conn_cpu_ns(const struct lx_conn *c)
 static void become_running(struct hk_linux *lx, struct lx_conn *c)
 {
 	c->state = LX_RUNNING;
-	c->slice_start_ns = lx_mono_ns();
+	c->slice_start_ns = basic_mono_ns();
 	if (lx->cfg.virtual_time)
 		c->slice_cpu_start_ns = conn_cpu_ns(c);
 	lx->running = c;
@@ -171,7 +171,7 @@ void lx_schedule(struct hk_linux *lx)
 	}
 	if (owed && owed->chan.wake_owed) {
 		lx->wake_owed = owed;
-		lx->wake_owed_deadline_ns = lx_mono_ns() + LX_HANDOFF_GRACE_NS;
+		lx->wake_owed_deadline_ns = basic_mono_ns() + LX_HANDOFF_GRACE_NS;
 	}
 }
 

@@ -170,6 +170,75 @@ START_TEST(test_trace_rpc)
 }
 END_TEST
 
+/* The first event of `op` in JSON trace lines, or NULL. Release with json_object_put. */
+static struct json_object *find_op(const struct th_lines *lines, const char *op)
+{
+	for (size_t i = 0; i < lines->n; i++) {
+		struct json_object *o = json_tokener_parse(lines->v[i]);
+
+		ck_assert_msg(o, "not a JSON line: %s", lines->v[i]);
+		if (!strcmp(ic_str(o, "op"), op))
+			return o;
+		json_object_put(o);
+	}
+	return NULL;
+}
+
+/*
+ * IPC Share decodes like every described driver: commands named, their arguments and results
+ * named by tock/drivers/ipc_share.h (trace --json), and ipcctl's text shows the same fields.
+ */
+START_TEST(test_trace_share)
+{
+	struct json_object *create, *map, *allow;
+	struct th_proc p;
+	struct th_result r;
+	struct ic_out out;
+	struct th_lines lines;
+	char sock[256];
+
+	ic_start(&p, sock, "share", "share_cycles: cycle 100", IC_ARGS(th_app("share_owner"), th_app("share_cycles")));
+	ic_run(&out, &p, sock, IC_ARGS("trace", "--json", "--driver", "0xA0020", "-n", "24"));
+	ck_assert_msg(out.code == 0, "trace: exit %d: %s", out.code, out.err);
+	th_lines_split(out.out, &lines);
+	create = find_op(&lines, "create");
+	map = find_op(&lines, "map");
+	ck_assert_msg(create && map, "no create or map in:\n%s", out.out);
+	ck_assert_str_eq(ic_str(create, "driver_name"), "ipc_share");
+	ck_assert_int_eq(ic_int(create, "size"), 4096);
+	ck_assert_str_eq(ic_str(create, "fields.0"), "size");
+	ck_assert_str_eq(ic_str(create, "result.variant"), "SuccessU32U64");
+	ck_assert_int_gt(ic_int(create, "result.region"), 100);
+	ck_assert_int_eq(ic_int(create, "result.address"), ic_int(create, "result.values.1"));
+	ck_assert_str_eq(ic_str(map, "app"), "share_cycles");
+	ck_assert_int_eq(ic_int(map, "region"), ic_int(map, "args.0"));
+	ck_assert_int_eq(ic_int(map, "result.size"), 4096);
+	ck_assert_int_gt(ic_int(map, "result.address"), 0);
+	json_object_put(create);
+	json_object_put(map);
+	/* Allow slots are named too: the grant request is RO allow 0 "request". */
+	for (size_t i = 0; i < lines.n; i++) {
+		allow = json_tokener_parse(lines.v[i]);
+		if (!strcmp(ic_str(allow, "class"), "allow_ro"))
+			ck_assert_str_eq(ic_str(allow, "slot_name"), "request");
+		json_object_put(allow);
+	}
+	th_lines_free(&lines);
+	ic_out_free(&out);
+
+	ic_run(&out, &p, sock, IC_ARGS("trace", "--driver", "0xA0020", "-n", "24"));
+	ck_assert_msg(out.code == 0, "trace: exit %d: %s", out.code, out.err);
+	ck_assert_msg(strstr(out.out, "command ipc_share.create size=4096 -> SuccessU32U64 region="), "text trace:\n%s",
+	              out.out);
+	ck_assert_msg(strstr(out.out, "command ipc_share.map region="), "text trace:\n%s", out.out);
+	ck_assert_msg(strstr(out.out, "-> SuccessU32U64 size=4096 address="), "text trace:\n%s", out.out);
+	ic_out_free(&out);
+	ic_stop(&p, &r);
+	th_expect_clean(&r);
+	th_result_free(&r);
+}
+END_TEST
+
 /* `fault` has the consequences of a real fault: report, policy, the waiting client told NODEVICE. */
 START_TEST(test_fault_notifies_client)
 {
@@ -295,6 +364,7 @@ int main(void)
 	tcase_add_test(tc, test_state_json);
 	tcase_add_test(tc, test_relay_waiting);
 	tcase_add_test(tc, test_trace_rpc);
+	tcase_add_test(tc, test_trace_share);
 	tcase_add_test(tc, test_fault_notifies_client);
 	tcase_add_test(tc, test_stop_start);
 	tcase_add_loop_test(tc, test_unknown_app, 0, TH_ARRAY_SIZE(control_cmds));

@@ -14,8 +14,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "basic/clock.h"
 
 #define TH_PATH_SLOTS 64
 #define TH_MAX_LIVE 8
@@ -24,14 +25,6 @@
 static pid_t live_groups[TH_MAX_LIVE];
 static bool atexit_registered;
 static char tmpdir_path[PATH_MAX];
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double hang_guard_seconds(void)
 {
@@ -224,7 +217,7 @@ int th_start(struct th_proc *p, const char *const *args, const char *stdin_data)
 	p->stdin_data = stdin_data;
 	p->stdin_len = stdin_data ? strlen(stdin_data) : 0;
 	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-	p->deadline = now_seconds() + hang_guard_seconds();
+	p->deadline = basic_mono_s() + hang_guard_seconds();
 	buf_append(&p->out, "", 0);
 	buf_append(&p->err, "", 0);
 	return 0;
@@ -277,7 +270,7 @@ static bool pump_once(struct th_proc *p)
 {
 	struct pollfd fds[4];
 	nfds_t n = 0;
-	double left = p->deadline - now_seconds();
+	double left = p->deadline - basic_mono_s();
 	int timeout_ms;
 
 	if (p->reaped) {

@@ -17,6 +17,28 @@ static const char *driver(struct json_object *ev, char *buf, size_t len)
 	return buf;
 }
 
+/* The fields the supervisor decoded from the driver's ABI description, in its order: " name=value" each. */
+static bool fields(struct json_object *o)
+{
+	struct json_object *list = jget(o, "fields");
+	size_t n = list ? json_object_array_length(list) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *key = json_object_get_string(json_object_array_get_idx(list, i));
+		struct json_object *v = key ? jget(o, key) : NULL;
+
+		if (!v)
+			continue;
+		if (json_object_is_type(v, json_type_boolean))
+			printf(" %s=%s", key, json_object_get_boolean(v) ? "yes" : "no");
+		else if (json_object_is_type(v, json_type_string))
+			printf(" %s=%s", key, json_object_get_string(v));
+		else
+			printf(" %s=%" PRIu64, key, json_object_get_uint64(v));
+	}
+	return n > 0;
+}
+
 static void result(struct json_object *ev, bool color)
 {
 	struct json_object *r = jget(ev, "result"), *vals;
@@ -34,13 +56,16 @@ static void result(struct json_object *ev, bool color)
 	printf(" -> %s%s%s", fail && color ? IPCCTL_RED : "", variant, fail && color ? IPCCTL_RESET : "");
 	if (*jstr(r, "error"))
 		printf("(%s)", jstr(r, "error"));
-	if (*jstr(r, "client"))
-		printf(" len=%" PRIu64 " client=%s", ju64(r, "len"), jstr(r, "client"));
-	else if ((vals = jget(r, "values")) && json_object_array_length(vals)) {
+	if (fields(r))
+		return;
+	if ((vals = jget(r, "values")) && json_object_array_length(vals)) {
 		for (size_t i = 0; i < json_object_array_length(vals); i++)
 			printf("%s%" PRIu64, i ? "," : " ", json_object_get_uint64(json_object_array_get_idx(vals, i)));
 	}
 }
+
+/* " (name)" after a subscribe or allow slot the driver's description names. */
+#define SLOT_NAME(ev) (*jstr(ev, "slot_name") ? " (" : ""), jstr(ev, "slot_name"), (*jstr(ev, "slot_name") ? ")" : "")
 
 static void syscall_line(struct json_object *ev, bool color)
 {
@@ -51,13 +76,7 @@ static void syscall_line(struct json_object *ev, bool color)
 		printf("command %s.%s", driver(ev, d, sizeof(d)), *jstr(ev, "op") ? jstr(ev, "op") : "");
 		if (!*jstr(ev, "op"))
 			printf("%" PRIu64, ju64(ev, "cmd"));
-		if (*jstr(ev, "server"))
-			printf(" server=%s", jstr(ev, "server"));
-		else if (*jstr(ev, "receiver"))
-			printf(" receiver=%s", jstr(ev, "receiver"));
-		else if (*jstr(ev, "client"))
-			printf(" client=%s", jstr(ev, "client"));
-		else {
+		if (!fields(ev)) {
 			struct json_object *a = jget(ev, "args");
 
 			printf("(%" PRIu64 ", %" PRIu64 ")", json_object_get_uint64(json_object_array_get_idx(a, 0)),
@@ -68,10 +87,11 @@ static void syscall_line(struct json_object *ev, bool color)
 		if (jget(ev, "driver"))
 			printf(" %s slot %" PRIu64, driver(ev, d, sizeof(d)), ju64(ev, "slot"));
 	} else if (!strcmp(cls, "subscribe")) {
-		printf("subscribe %s slot %" PRIu64 " fn=%s", driver(ev, d, sizeof(d)), ju64(ev, "slot"), jstr(ev, "fn"));
+		printf("subscribe %s slot %" PRIu64 "%s%s%s fn=%s", driver(ev, d, sizeof(d)), ju64(ev, "slot"),
+		       SLOT_NAME(ev), jstr(ev, "fn"));
 	} else if (!strncmp(cls, "allow", 5)) {
-		printf("%s %s slot %" PRIu64 " %s+%" PRIu64, cls, driver(ev, d, sizeof(d)), ju64(ev, "slot"),
-		       jstr(ev, "ptr"), ju64(ev, "len"));
+		printf("%s %s slot %" PRIu64 "%s%s%s %s+%" PRIu64, cls, driver(ev, d, sizeof(d)), ju64(ev, "slot"),
+		       SLOT_NAME(ev), jstr(ev, "ptr"), ju64(ev, "len"));
 	} else if (!strcmp(cls, "exit")) {
 		printf("exit %s code %" PRIu64, jstr(ev, "exit"), ju64(ev, "code"));
 	} else {
@@ -89,18 +109,7 @@ static void upcall_line(struct json_object *ev)
 		printf("%s", jstr(ev, "op"));
 	else
 		printf("%" PRIu64, ju64(ev, "slot"));
-	if (*jstr(ev, "status"))
-		printf(" status=%s", jstr(ev, "status"));
-	if (jget(ev, "len"))
-		printf(" len=%" PRIu64, ju64(ev, "len"));
-	if (*jstr(ev, "client"))
-		printf(" client=%s", jstr(ev, "client"));
-	if (*jstr(ev, "sender"))
-		printf(" sender=%s", jstr(ev, "sender"));
-	if (*jstr(ev, "service"))
-		printf(" service=%s", jstr(ev, "service"));
-	if (jget(ev, "offset"))
-		printf(" offset=%" PRIu64 " exceeded=%s", ju64(ev, "offset"), jbool(ev, "exceeded") ? "yes" : "no");
+	fields(ev);
 	if (!strcmp(jstr(ev, "via"), "yield-wait-for"))
 		printf(" (yield-wait-for)");
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "basic/file.h"
 #include "elf_info.h"
 #include "fileio.h"
 #include "inspect.h"
@@ -197,7 +198,7 @@ static int pack_run(struct pack_args *a)
 	char why[256];
 	int r;
 
-	r = tbftool_read_file(a->elf_path, MAX_INPUT, &elf, &elf_len);
+	r = basic_read_file(a->elf_path, MAX_INPUT, &elf, &elf_len);
 	if (r < 0) {
 		fprintf(stderr, "tbftool: %s: %s\n", a->elf_path, strerror(-r));
 		return 1;
@@ -293,7 +294,7 @@ static int cmd_inspect(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		}
-		r = tbftool_read_file(argv[i], MAX_INPUT, &data, &len);
+		r = basic_read_file(argv[i], MAX_INPUT, &data, &len);
 		if (r < 0) {
 			fprintf(stderr, "tbftool: %s: %s\n", argv[i], strerror(-r));
 			status = 1;
