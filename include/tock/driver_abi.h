@@ -36,5 +36,15 @@ struct tock_driver_abi {
 #define TOCK_ABI_COUNT(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
 /* The tables live in each driver's header; a translation unit that does not use them drops them. */
 #define TOCK_ABI_TABLE static const __attribute__((unused))
+/* A driver table with no entries (GNU C's empty initializer: a zero-length array). */
+#define TOCK_ABI_NONE {}
+/*
+ * The description made of the four tables <prefix>_commands, <prefix>_upcalls,
+ * <prefix>_allows_ro and <prefix>_allows_rw, all of which the driver's header defines.
+ */
+#define TOCK_DRIVER_ABI(prefix)                                                                         \
+	{ prefix##_commands, prefix##_upcalls, prefix##_allows_ro, prefix##_allows_rw,                 \
+	  TOCK_ABI_COUNT(prefix##_commands), TOCK_ABI_COUNT(prefix##_upcalls),                          \
+	  TOCK_ABI_COUNT(prefix##_allows_ro), TOCK_ABI_COUNT(prefix##_allows_rw) }
 
 #endif

@@ -29,9 +29,8 @@ TOCK_ABI_TABLE struct tock_abi_call tock_alarm_commands[] = {
 TOCK_ABI_TABLE struct tock_abi_call tock_alarm_upcalls[] = {
 	{ TOCK_ALARM_UPCALL_FIRED, "fired", "now expiry", NULL, NULL },
 };
-TOCK_ABI_TABLE struct tock_driver_abi tock_alarm_abi = {
-	.commands = tock_alarm_commands, .n_commands = TOCK_ABI_COUNT(tock_alarm_commands),
-	.upcalls = tock_alarm_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_alarm_upcalls),
-};
+TOCK_ABI_TABLE struct tock_abi_call tock_alarm_allows_ro[] = TOCK_ABI_NONE;
+TOCK_ABI_TABLE struct tock_abi_call tock_alarm_allows_rw[] = TOCK_ABI_NONE;
+TOCK_ABI_TABLE struct tock_driver_abi tock_alarm_abi = TOCK_DRIVER_ABI(tock_alarm);
 
 #endif

@@ -34,11 +34,6 @@ TOCK_ABI_TABLE struct tock_abi_call tock_console_upcalls[] = {
 };
 TOCK_ABI_TABLE struct tock_abi_call tock_console_allows_ro[] = { { TOCK_CONSOLE_ALLOW_RO_WRITE, "write", NULL, NULL, NULL } };
 TOCK_ABI_TABLE struct tock_abi_call tock_console_allows_rw[] = { { TOCK_CONSOLE_ALLOW_RW_READ, "read", NULL, NULL, NULL } };
-TOCK_ABI_TABLE struct tock_driver_abi tock_console_abi = {
-	.commands = tock_console_commands, .n_commands = TOCK_ABI_COUNT(tock_console_commands),
-	.upcalls = tock_console_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_console_upcalls),
-	.allows_ro = tock_console_allows_ro, .n_allows_ro = TOCK_ABI_COUNT(tock_console_allows_ro),
-	.allows_rw = tock_console_allows_rw, .n_allows_rw = TOCK_ABI_COUNT(tock_console_allows_rw),
-};
+TOCK_ABI_TABLE struct tock_driver_abi tock_console_abi = TOCK_DRIVER_ABI(tock_console);
 
 #endif

@@ -39,10 +39,7 @@ TOCK_ABI_TABLE struct tock_abi_call tock_ipc_registry_upcalls[] = {
 TOCK_ABI_TABLE struct tock_abi_call tock_ipc_registry_allows_ro[] = {
 	{ TOCK_IPC_REGISTRY_ALLOW_RO_NAME, "name", NULL, NULL, NULL },
 };
-TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_registry_abi = {
-	.commands = tock_ipc_registry_commands, .n_commands = TOCK_ABI_COUNT(tock_ipc_registry_commands),
-	.upcalls = tock_ipc_registry_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_ipc_registry_upcalls),
-	.allows_ro = tock_ipc_registry_allows_ro, .n_allows_ro = TOCK_ABI_COUNT(tock_ipc_registry_allows_ro),
-};
+TOCK_ABI_TABLE struct tock_abi_call tock_ipc_registry_allows_rw[] = TOCK_ABI_NONE;
+TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_registry_abi = TOCK_DRIVER_ABI(tock_ipc_registry);
 
 #endif

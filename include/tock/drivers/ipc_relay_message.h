@@ -44,11 +44,6 @@ TOCK_ABI_TABLE struct tock_abi_call tock_ipc_relay_message_allows_ro[] = {
 TOCK_ABI_TABLE struct tock_abi_call tock_ipc_relay_message_allows_rw[] = {
 	{ TOCK_IPC_RELAY_MESSAGE_ALLOW_RW_SLICE, "slice", NULL, NULL, NULL },
 };
-TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_relay_message_abi = {
-	.commands = tock_ipc_relay_message_commands, .n_commands = TOCK_ABI_COUNT(tock_ipc_relay_message_commands),
-	.upcalls = tock_ipc_relay_message_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_ipc_relay_message_upcalls),
-	.allows_ro = tock_ipc_relay_message_allows_ro, .n_allows_ro = TOCK_ABI_COUNT(tock_ipc_relay_message_allows_ro),
-	.allows_rw = tock_ipc_relay_message_allows_rw, .n_allows_rw = TOCK_ABI_COUNT(tock_ipc_relay_message_allows_rw),
-};
+TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_relay_message_abi = TOCK_DRIVER_ABI(tock_ipc_relay_message);
 
 #endif

@@ -46,11 +46,6 @@ TOCK_ABI_TABLE struct tock_abi_call tock_ipc_relay_request_allows_ro[] = {
 TOCK_ABI_TABLE struct tock_abi_call tock_ipc_relay_request_allows_rw[] = {
 	{ TOCK_IPC_RELAY_REQUEST_ALLOW_RW_INCOMING, "incoming", NULL, NULL, NULL },
 };
-TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_relay_request_abi = {
-	.commands = tock_ipc_relay_request_commands, .n_commands = TOCK_ABI_COUNT(tock_ipc_relay_request_commands),
-	.upcalls = tock_ipc_relay_request_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_ipc_relay_request_upcalls),
-	.allows_ro = tock_ipc_relay_request_allows_ro, .n_allows_ro = TOCK_ABI_COUNT(tock_ipc_relay_request_allows_ro),
-	.allows_rw = tock_ipc_relay_request_allows_rw, .n_allows_rw = TOCK_ABI_COUNT(tock_ipc_relay_request_allows_rw),
-};
+TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_relay_request_abi = TOCK_DRIVER_ABI(tock_ipc_relay_request);
 
 #endif

@@ -43,10 +43,7 @@ TOCK_ABI_TABLE struct tock_abi_call tock_ipc_share_upcalls[] = {
 TOCK_ABI_TABLE struct tock_abi_call tock_ipc_share_allows_ro[] = {
 	{ TOCK_IPC_SHARE_ALLOW_RO_REQUEST, "request", NULL, NULL, NULL },
 };
-TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_share_abi = {
-	.commands = tock_ipc_share_commands, .n_commands = TOCK_ABI_COUNT(tock_ipc_share_commands),
-	.upcalls = tock_ipc_share_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_ipc_share_upcalls),
-	.allows_ro = tock_ipc_share_allows_ro, .n_allows_ro = TOCK_ABI_COUNT(tock_ipc_share_allows_ro),
-};
+TOCK_ABI_TABLE struct tock_abi_call tock_ipc_share_allows_rw[] = TOCK_ABI_NONE;
+TOCK_ABI_TABLE struct tock_driver_abi tock_ipc_share_abi = TOCK_DRIVER_ABI(tock_ipc_share);
 
 #endif

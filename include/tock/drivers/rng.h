@@ -24,10 +24,7 @@ TOCK_ABI_TABLE struct tock_abi_call tock_rng_upcalls[] = {
 	{ TOCK_RNG_UPCALL_DONE, "done", "status:status len", NULL, NULL },
 };
 TOCK_ABI_TABLE struct tock_abi_call tock_rng_allows_rw[] = { { TOCK_RNG_ALLOW_RW_BUFFER, "buffer", NULL, NULL, NULL } };
-TOCK_ABI_TABLE struct tock_driver_abi tock_rng_abi = {
-	.commands = tock_rng_commands, .n_commands = TOCK_ABI_COUNT(tock_rng_commands),
-	.upcalls = tock_rng_upcalls, .n_upcalls = TOCK_ABI_COUNT(tock_rng_upcalls),
-	.allows_rw = tock_rng_allows_rw, .n_allows_rw = TOCK_ABI_COUNT(tock_rng_allows_rw),
-};
+TOCK_ABI_TABLE struct tock_abi_call tock_rng_allows_ro[] = TOCK_ABI_NONE;
+TOCK_ABI_TABLE struct tock_driver_abi tock_rng_abi = TOCK_DRIVER_ABI(tock_rng);
 
 #endif
