@@ -27,6 +27,11 @@ done
 for f in $(find capsules hostkernel loader tools -name '*.[ch]' 2>/dev/null); do
 	grep -nE '#include *"control/' "$f" && fail "$f includes the control service"
 done
+# The control service sees the kernel, backend and capsules through their public headers only.
+for f in $(find control -name '*.[ch]' 2>/dev/null); do
+	grep -nE '#include *"(hostkernel/core/|hostkernel/[a-z_/]*_internal\.h|capsules/[a-z_/]*_internal\.h)' "$f" \
+		&& fail "$f: the control service may use only public kernel, backend and capsule headers"
+done
 for f in $(find tools/ipcctl -name '*.[ch]' 2>/dev/null); do
 	grep -nE '#include *"(hostkernel|capsules|control|board)/' "$f" && fail "$f: ipcctl may include only ABI and tockhost/ headers"
 done

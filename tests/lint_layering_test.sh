@@ -41,6 +41,8 @@ capsules/rng.c|#include "control/control.h"
 hostkernel/core/kernel.c|#include "control/internal.h"
 hostkernel/linux/backend.c|#include "control/control.h"
 tools/ipcctl/client.c|#include "hostkernel/kernel.h"
+control/trace.c|#include "hostkernel/linux/backend_internal.h"
+control/decode.c|#include "hostkernel/core/core.h"
 capsules/console.c|#include "hostkernel/linux/backend_internal.h"
 hostkernel/core/process.c|#include <unistd.h>
 hostkernel/linux/spawn.c|#include "capsules/rng.h"
