@@ -11,8 +11,9 @@ for f in $(find basic -name '*.[ch]' 2>/dev/null); do
 done
 # The kernel core's headers are private: nothing outside hostkernel/core/ includes them (the public kernel
 # interface is hostkernel/*.h).
-for f in $(find . -path ./hostkernel/core -prune -o -path './build*' -prune -o -name '*.[ch]' -print 2>/dev/null); do
-	grep -nE '#include *"hostkernel/core/' "$f" && fail "$f includes a kernel-core header (use the public hostkernel/*.h)"
+for f in $(grep -rlE --include='*.[ch]' '#include *"hostkernel/core/' . 2>/dev/null | grep -vE '^\./(hostkernel/core/|build)'); do
+	grep -nE '#include *"hostkernel/core/' "$f"
+	fail "$f includes a kernel-core header (use the public hostkernel/*.h)"
 done
 # Capsules: only the capsule API, basic/ and ABI headers; no Linux, no other kernel header.
 for f in $(find capsules -name '*.[ch]' 2>/dev/null); do

@@ -21,10 +21,10 @@ if ! out=$("$lint" "$tmp/tree"); then
 	exit 1
 fi
 
-# One case per line: the file that gets the include, then the include line.
+# One case per line: the file that gets the include, then the include line. Each case starts from the
+# unmodified tree: the planted file is restored from the source afterwards.
 while IFS='|' read -r file line; do
 	[ -n "$file" ] || continue
-	copy_tree
 	[ -f "$tmp/tree/$file" ] || { echo "FAIL: $file is missing: update this test"; status=1; continue; }
 	printf '%s\n' "$line" >> "$tmp/tree/$file"
 	if out=$("$lint" "$tmp/tree"); then
@@ -36,6 +36,7 @@ while IFS='|' read -r file line; do
 	else
 		echo "ok: caught $line in $file"
 	fi
+	cp "$src/$file" "$tmp/tree/$file" || exit 2
 done <<'CASES'
 capsules/rng.c|#include "control/control.h"
 hostkernel/core/kernel.c|#include "control/internal.h"
