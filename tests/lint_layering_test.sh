@@ -10,7 +10,7 @@ status=0
 
 copy_tree() {
 	rm -rf "$tmp/tree" && mkdir "$tmp/tree" || exit 2
-	for d in apps board capsules control hostkernel include loader tests tools; do
+	for d in apps basic board capsules control hostkernel include loader tests tools; do
 		[ -d "$src/$d" ] && cp -R "$src/$d" "$tmp/tree/$d"
 	done
 }
@@ -48,5 +48,17 @@ hostkernel/core/process.c|#include <unistd.h>
 hostkernel/linux/spawn.c|#include "capsules/rng.h"
 apps/libtock/tock.c|#include "capsules/console.h"
 include/tock/drivers/rng.h|#include "hostkernel/capsule.h"
+hostkernel/fake/fake_backend.c|#include "hostkernel/core/core.h"
+board/board.c|#include "hostkernel/core/share.h"
+tests/fuzz/fuzz_ipc.h|#include "hostkernel/core/core.h"
+basic/clock.c|#include "hostkernel/kernel.h"
+basic/file.c|#include <json-c/json.h>
+capsules/alarm.c|#include "hostkernel/kernel_ext.h"
+capsules/console.c|#include "hostkernel/trace.h"
+hostkernel/core/syscall.c|#include "hostkernel/transport/trap_codec.h"
+hostkernel/core/kernel.c|#include "hostkernel/linux/linux_backend.h"
+hostkernel/core/driver.c|#include "board/board.h"
+hostkernel/transport/trap_codec.c|#include <stdio.h>
+hostkernel/core/clock.c|static unsigned long t(void) { return (unsigned long)clock_gettime(0, 0); }
 CASES
 exit $status

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "chain.h"
 #include "tock.h"
 #include "tock/drivers/console.h"
 
@@ -11,20 +12,17 @@ void libtock_stdio_init(void);
 /* For bytes the kernel refuses to share (they lie outside app memory, e.g. in the runner's glibc). */
 static char bounce[256];
 
-/* Revoke the console's read-only buffer (a zero-length allow is always accepted). */
-static void console_unallow(void)
-{
-  allow_ro_return_t previous = allow_readonly(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_ALLOW_RO_WRITE, NULL, 0);
-
-  (void)previous;
-}
-
-/* One console write of at most len bytes: allow, command, wait for write-done, un-allow. */
+/*
+ * One console write of at most len bytes: allow, then command and wait for write-done in one trap
+ * round trip (chain.h). The buffer stays allowed afterwards (doc/deviations.md): the console reads
+ * it only inside a write, and every write allows its own buffer first.
+ */
 static ssize_t console_write_once(const char* buf, size_t len)
 {
   allow_ro_return_t a = allow_readonly(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_ALLOW_RO_WRITE, buf, len);
   syscall_return_t c;
   yield_waitfor_return_t done;
+  bool waited = false;
 
   if (!a.success && a.status == TOCK_STATUSCODE_INVAL) {
     len = len < sizeof(bounce) ? len : sizeof(bounce);
@@ -33,14 +31,11 @@ static ssize_t console_write_once(const char* buf, size_t len)
   }
   if (!a.success)
     return -1;
-  c = command(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_WRITE, (int)len, 0);
-  if (tock_command_return_novalue_to_returncode(c) != RETURNCODE_SUCCESS) {
-    console_unallow();
-    return -1;
-  }
   /* The write-done upcall is (bytes_written, 0, 0), as the kernel's console sends it. */
-  done = yield_wait_for(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_UPCALL_WRITE_DONE);
-  console_unallow();
+  c = tock_chain_command_then_wait_for(TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_WRITE, (int)len, 0, TOCK_DRIVER_CONSOLE,
+                                       TOCK_CONSOLE_UPCALL_WRITE_DONE, &done, &waited);
+  if (tock_command_return_novalue_to_returncode(c) != RETURNCODE_SUCCESS || !waited)
+    return -1;
   if (done.data0 == 0 || done.data0 > len)
     return -1;
   return (ssize_t)done.data0;

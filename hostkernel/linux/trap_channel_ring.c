@@ -65,23 +65,30 @@ static int ring_create(struct lx_channel *ch, int *ret_app_fd)
 
 /*
  * Copy the next frame out of the app's page exactly once, then check the copy: the app may
- * rewrite its page at any moment, so nothing is read from it twice.
+ * rewrite its page at any moment, so nothing is read from it twice. The slot's stamp says a frame
+ * is there (the app stamps it after filling it, then moves its head), so a spinning supervisor
+ * fetches one cache line per frame; only when the stamp is not there yet is the head looked at,
+ * to tell "nothing yet" from a head that published a slot without its stamp (or far too many).
  */
 static int take(struct lx_channel *ch, void *buf, size_t len)
 {
+	const struct tock_ring_slot *slot;
 	struct tock_ring_slot copy;
 	uint32_t head;
 
 	if (!ch->app)
 		return -EBADF;
-	head = __atomic_load_n(&ch->app->a2s_head, __ATOMIC_ACQUIRE);
-	if (head == ch->taken)
-		return -EAGAIN;
-	if (head - ch->taken > TOCK_RING_SLOTS)
-		return -EPROTO;
-	memcpy(&copy, &ch->app->a2s[ch->taken % TOCK_RING_SLOTS], sizeof(copy));
+	slot = &ch->app->a2s[ch->taken % TOCK_RING_SLOTS];
+	if (__atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != ch->taken + 1) {
+		head = __atomic_load_n(&ch->app->a2s_head, __ATOMIC_ACQUIRE);
+		if (head == ch->taken)
+			return -EAGAIN;
+		if (head - ch->taken > TOCK_RING_SLOTS || __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != ch->taken + 1)
+			return -EPROTO;
+	}
+	memcpy(&copy, slot, sizeof(copy));
 	__asm__ volatile("" ::: "memory"); /* every later use reads the copy, never the page again */
-	if (copy.seq != ch->taken + 1 || copy.reserved != 0)
+	if (copy.reserved != 0)
 		return -EPROTO;
 	ch->taken++;
 	ch->idle_wakes = 0;
@@ -167,7 +174,7 @@ static int ring_send(struct lx_channel *ch, const struct tock_trap_frame *f, int
 	slot = &ch->sup->s2a[ch->sent % TOCK_RING_SLOTS];
 	slot->frame = *f;
 	slot->reserved = 0;
-	slot->seq = ch->sent + 1;
+	__atomic_store_n(&slot->seq, ch->sent + 1, __ATOMIC_RELEASE); /* the stamp publishes the slot to a spinning app */
 	ch->sent++;
 	__atomic_store_n(&ch->sup->s2a_head, ch->sent, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

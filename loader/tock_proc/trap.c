@@ -15,6 +15,26 @@
 uint32_t tock_proc_trap_seq;
 uint32_t tock_proc_trap_round_trips;
 
+/* The seqs of the last frames sent that were yields that wait: their answers are probably far (trap_ring.c). */
+static uint32_t waiting_yield_seqs[TOCK_CHAIN_MAX];
+
+static void note_waiting_yields(const struct tock_trap_frame *f, unsigned count)
+{
+	for (unsigned i = 0; i < count && i < TOCK_CHAIN_MAX; i++)
+		waiting_yield_seqs[i] = f[i].kind == TOCK_TRAP_SYSCALL && f[i].op == TOCK_CLASS_YIELD &&
+		                                f[i].arg[0] != TOCK_YIELD_NO_WAIT
+		                            ? f[i].seq
+		                            : 0;
+}
+
+static bool may_block(uint32_t seq)
+{
+	for (unsigned i = 0; i < TOCK_CHAIN_MAX; i++)
+		if (seq != 0 && waiting_yield_seqs[i] == seq)
+			return true;
+	return false;
+}
+
 void ldr_exit_group(int status)
 {
 	for (;;)
@@ -31,8 +51,10 @@ static int send_frames(const struct tock_trap_frame *f, unsigned count)
 {
 	ssize_t n;
 
-	if (f[0].kind == TOCK_TRAP_SYSCALL)
+	if (f[0].kind == TOCK_TRAP_SYSCALL) {
 		tock_proc_trap_round_trips++; /* a chain is one */
+		note_waiting_yields(f, count);
+	}
 	if (ldr_ring_active())
 		return ldr_ring_send(f, count);
 	/* The socket keeps frame boundaries: a chain is its frames back to back. */
@@ -112,7 +134,7 @@ static int recv_ring_frame(struct tock_trap_frame *ret_frame, int *ret_fd, uint3
 	int r;
 
 	*ret_fd = -1;
-	r = ldr_ring_recv(ret_frame, awaiting);
+	r = ldr_ring_recv(ret_frame, awaiting, may_block(awaiting));
 	if (r < 0)
 		return r;
 	if (ret_frame->magic != TOCK_TRAP_MAGIC || ret_frame->version != TOCK_TRAP_VERSION)

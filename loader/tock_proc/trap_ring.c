@@ -83,7 +83,7 @@ int ldr_ring_send(const struct tock_trap_frame *f, unsigned n)
 
 		slot->frame = f[i];
 		slot->reserved = 0;
-		slot->seq = sent + 1;
+		__atomic_store_n(&slot->seq, sent + 1, __ATOMIC_RELEASE); /* the stamp publishes the slot to a spinning reader */
 		sent++;
 	}
 	__atomic_store_n(&app_page->a2s_head, sent, __ATOMIC_RELEASE);
@@ -107,9 +107,14 @@ static int take(struct tock_trap_frame *ret_frame)
 	return 0;
 }
 
+/*
+ * Is the next answer there? Its slot's stamp says so (the supervisor fills the slot, stamps it
+ * with a release store, then moves its head): one cache line to fetch, not the head's and then
+ * the slot's.
+ */
 static bool ready(void)
 {
-	return __atomic_load_n(&sup_page->s2a_head, __ATOMIC_ACQUIRE) != taken;
+	return __atomic_load_n(&sup_page->s2a[taken % TOCK_RING_SLOTS].seq, __ATOMIC_ACQUIRE) == taken + 1;
 }
 
 /* Spin while the supervisor allows it (a core is free) and the answer is not known to be far off. */
@@ -140,17 +145,29 @@ static void hand_off(void)
 		futex(&wake_words[next], FUTEX_WAKE, 1);
 }
 
+/* Once the supervisor says the answer to `awaiting` is far (park hint), hand off, once per wait. */
+static void hand_off_once(uint32_t awaiting, bool *handed_off)
+{
+	if (!*handed_off && __atomic_load_n(&sup_page->park_seq, __ATOMIC_ACQUIRE) == awaiting) {
+		*handed_off = true;
+		hand_off();
+	}
+}
+
 /*
- * Parked, with the app core split from the supervisor's: rather than sleep at once, give the core
- * to whatever else runs there (the app we handed off to) with sched_yield and look again each time
- * it comes back, for a bounded while. A waiter that stays runnable needs no wake-up: the next
- * hand-off back to it is one sched_yield instead of a futex wake plus a futex wait.
+ * Waiting with the app core split from the supervisor's: rather than sleep, give the core to
+ * whatever else runs there (the app we hand off to) with sched_yield and look again each time it
+ * comes back, for a bounded while, handing off as soon as the park hint comes. A waiter that stays
+ * runnable needs no wake-up: the hand-off back to it is one sched_yield instead of a futex wake
+ * plus a futex wait. A wait that will probably block (a yield) starts this at once instead of
+ * spinning for the park hint: the next app gets the core while the supervisor still works on our
+ * syscall, and finds its answer there on one of its looks.
  *
  * That pays only while our apps have the core to themselves: a yield to another host process can
  * cost that process's whole time slice (milliseconds). A yield that takes longer than any app's
- * hand-off should (FOREIGN_CYCLES) says someone else is on the core, so the next parks sleep at
- * once, for twice as many parks each time it happens again (up to BACKOFF_MAX), half as many
- * again after each yield-spin that pays off. The budget adapts like the spin's.
+ * hand-off should (FOREIGN_CYCLES) says someone else is on the core, so the next waits do not
+ * yield-spin, for twice as many waits each time it happens again (up to BACKOFF_MAX), half as many
+ * after each yield-spin that pays off. The budget adapts like the spin's.
  */
 #define YIELD_SPIN_CYCLES_MAX 250000ull
 #define YIELD_SPIN_CYCLES_MIN 10000ull
@@ -160,14 +177,22 @@ static void hand_off(void)
 static uint64_t yield_spin_cycles = YIELD_SPIN_CYCLES_MAX;
 static uint32_t yield_backoff = BACKOFF_MIN, yield_skip;
 
-static bool yield_spin(void)
+/* May this wait yield-spin? A wait skipped after a foreign yield counts down the backoff. */
+static bool yield_spin_allowed(void)
 {
-	uint64_t start = __rdtsc();
-
+	if (!__atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED))
+		return false;
 	if (yield_skip > 0) {
 		yield_skip--;
 		return false;
 	}
+	return true;
+}
+
+static bool yield_spin(uint32_t awaiting, bool *handed_off)
+{
+	uint64_t start = __rdtsc();
+
 	for (;;) {
 		uint64_t before;
 
@@ -176,6 +201,7 @@ static bool yield_spin(void)
 			yield_backoff = yield_backoff / 2 > BACKOFF_MIN ? yield_backoff / 2 : BACKOFF_MIN;
 			return true;
 		}
+		hand_off_once(awaiting, handed_off);
 		if (__rdtsc() - start > yield_spin_cycles) {
 			yield_spin_cycles = yield_spin_cycles / 2 > YIELD_SPIN_CYCLES_MIN ? yield_spin_cycles / 2
 			                                                                    : YIELD_SPIN_CYCLES_MIN;
@@ -186,12 +212,13 @@ static bool yield_spin(void)
 		if (__rdtsc() - before > FOREIGN_CYCLES) {
 			yield_skip = yield_backoff;
 			yield_backoff = yield_backoff * 2 < BACKOFF_MAX ? yield_backoff * 2 : BACKOFF_MAX;
+			hand_off_once(awaiting, handed_off);
 			return ready();
 		}
 	}
 }
 
-int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting)
+int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting, bool may_block)
 {
 	bool spun = false, handed_off = false;
 
@@ -204,16 +231,20 @@ int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting)
 		/* Spin once per wait: a wake-up that brought nothing (a stray one) goes straight back to sleep. */
 		if (!spun && __atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED)) {
 			spun = true;
-			if (spin(awaiting))
-				return take(ret_frame);
+			if (may_block && yield_spin_allowed()) {
+				if (yield_spin(awaiting, &handed_off))
+					return take(ret_frame);
+			} else {
+				if (spin(awaiting))
+					return take(ret_frame);
+				/* It blocked after all (the park hint came): wait as a parked app does. */
+				if (__atomic_load_n(&sup_page->park_seq, __ATOMIC_ACQUIRE) == awaiting && yield_spin_allowed() &&
+				    yield_spin(awaiting, &handed_off))
+					return take(ret_frame);
+			}
 		}
 		spun = true;
-		if (!handed_off && __atomic_load_n(&sup_page->park_seq, __ATOMIC_ACQUIRE) == awaiting) {
-			handed_off = true;
-			hand_off();
-			if (__atomic_load_n(&sup_page->spin_allowed, __ATOMIC_RELAXED) && yield_spin())
-				return take(ret_frame);
-		}
+		hand_off_once(awaiting, &handed_off);
 		/* The supervisor bumps our word after publishing and seeing our flag, so read it first. */
 		expect = my_wake_word ? __atomic_load_n(my_wake_word, __ATOMIC_ACQUIRE) : taken;
 		__atomic_store_n(&app_page->app_sleeping, 1, __ATOMIC_RELAXED);

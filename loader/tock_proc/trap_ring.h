@@ -28,8 +28,10 @@ int ldr_ring_send(const struct tock_trap_frame *f, unsigned n);
 /*
  * Wait for the next frame from the supervisor: spin while the supervisor says a core is free and
  * the awaited answer (seq `awaiting`) is not known to be far off, then sleep on the futex.
+ * `may_block`: the awaited syscall is a yield that waits, so the answer is probably far (see
+ * yield_spin in trap_ring.c).
  * 0, or -EPROTO when the supervisor's page is inconsistent (cannot happen with a sound supervisor).
  */
-int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting);
+int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting, bool may_block);
 
 #endif
