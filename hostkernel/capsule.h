@@ -79,9 +79,9 @@ struct hk_driver_ops {
 
 /* ---- grants ---- */
 
-/* The grant of `pid` for `driver`, allocated on first use. NULL with *ret_error = TOCK_ERR_NODEVICE
- * (no such live process) or TOCK_ERR_NOMEM (budget spent). */
-void *hk_grant_enter(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_t *ret_error);
+/* The grant of `pid` for `driver`, allocated on first use. NULL with *ret_err = -ENODEV (no such live
+ * process or driver) or -ENOMEM (budget spent). */
+void *hk_grant_enter(struct hk_kernel *k, uint32_t driver, hk_pid pid, int *ret_err);
 /* The grant if it is already allocated, else NULL. Never allocates. */
 void *hk_grant_get(struct hk_kernel *k, uint32_t driver, hk_pid pid);
 

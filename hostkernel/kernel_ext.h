@@ -26,6 +26,14 @@ const char *hk_process_fault_cause(const struct hk_process *p);
 /* p's last fault whole (cause kernel-owned; kernel-detected faults have no pc or address); false if none. */
 bool hk_process_fault_info(const struct hk_process *p, struct hk_fault_info *ret);
 
+/*
+ * The kernel's errors are -errno; apps see TRD104 ErrorCodes. The one table between them (core/result.c):
+ * hk_error_code maps a -errno to its ErrorCode (an errno without one: FAIL), hk_error_errno the reverse
+ * (an ErrorCode outside 1..13: -EIO).
+ */
+uint32_t hk_error_code(int err);
+int hk_error_errno(uint32_t code);
+
 /* One queued task of a process: a FunctionCall (fn != 0) or a null-upcall ReturnValue (fn == 0, for wait-for). */
 struct hk_upcall_entry {
 	uint32_t driver, slot;

@@ -4,18 +4,37 @@ cd "$1" || exit 2
 status=0
 fail() { echo "layering: $*"; status=1; }
 
-# Capsules: only the capsule API and ABI headers; no Linux, no kernel internals.
-for f in $(find capsules -name '*.[ch]' 2>/dev/null); do
-	grep -nE '#include *[<"](liburing|seccomp|unistd|fcntl|signal|pthread|sys/[a-z_]+|hostkernel/(kernel|board_caps)|hostkernel/core/|hostkernel/linux/)' "$f" \
-		&& fail "$f includes a Linux or kernel-internal header"
+# basic/ is used by every layer and uses only libc: no project header outside basic/, no other library.
+for f in $(find basic -name '*.[ch]' 2>/dev/null); do
+	grep -nE '#include *"' "$f" | grep -vE '#include *"basic/' && fail "$f: basic/ may include only basic/ and libc headers"
+	grep -nE '#include *<(liburing|seccomp|json-c/|check|nettle/|ini|pthread)' "$f" && fail "$f: basic/ may use only libc"
 done
-# Kernel core: pure C, no Linux calls.
-for f in hostkernel/core/*.[ch]; do
+# The kernel core's headers are private: nothing outside hostkernel/core/ includes them (the public kernel
+# interface is hostkernel/*.h).
+for f in $(find . -path ./hostkernel/core -prune -o -path './build*' -prune -o -name '*.[ch]' -print 2>/dev/null); do
+	grep -nE '#include *"hostkernel/core/' "$f" && fail "$f includes a kernel-core header (use the public hostkernel/*.h)"
+done
+# Capsules: only the capsule API, basic/ and ABI headers; no Linux, no other kernel header.
+for f in $(find capsules -name '*.[ch]' 2>/dev/null); do
+	grep -nE '#include *[<"](liburing|seccomp|unistd|fcntl|signal|pthread|sys/[a-z_]+)' "$f" \
+		&& fail "$f includes a Linux header"
+	grep -nE '#include *"hostkernel/' "$f" | grep -vE '#include *"hostkernel/capsule\.h"' \
+		&& fail "$f includes a kernel header other than the capsule API"
+done
+# Kernel core and trap transport: pure C, no Linux calls.
+for f in hostkernel/core/*.[ch] hostkernel/transport/*.[ch]; do
 	[ -e "$f" ] || continue
 	grep -nE '#include *[<"](liburing|seccomp|unistd|fcntl|signal|pthread|sys/[a-z_]+|stdio)\.h' "$f" \
-		&& fail "$f: the kernel core may not use Linux or stdio"
-	grep -nE '\b(fork|execve?|mmap|socket|printf|fprintf|write|read|close|open)\s*\(' "$f" | grep -vE '^\s*[0-9]+:\s*(/\*|\*)' \
-		&& fail "$f: the kernel core may not call Linux"
+		&& fail "$f: the kernel core and transport may not use Linux or stdio"
+	grep -nE '\b(fork|execve?|mmap|socket|printf|fprintf|write|read|close|open|clock_gettime)\s*\(' "$f" | grep -vE '^\s*[0-9]+:\s*(/\*|\*)' \
+		&& fail "$f: the kernel core and transport may not call Linux"
+done
+# The kernel core knows no backend, no transport and no board: it includes only its own headers, the public
+# kernel interface, basic/ and the ABI.
+for f in hostkernel/core/*.[ch]; do
+	[ -e "$f" ] || continue
+	grep -nE '#include *"' "$f" | grep -vE '#include *"(hostkernel/core/|hostkernel/[a-z_]+\.h"|basic/|tock/)' \
+		&& fail "$f: the kernel core may include only core/, public hostkernel/*.h, basic/ and tock/ headers"
 done
 # Neither the kernel core nor the Linux backend knows any capsule (board setup wires them).
 for f in hostkernel/core/*.[ch] hostkernel/linux/*.[ch]; do

@@ -10,7 +10,7 @@ status=0
 
 copy_tree() {
 	rm -rf "$tmp/tree" && mkdir "$tmp/tree" || exit 2
-	for d in apps board capsules control hostkernel include loader tests tools; do
+	for d in apps basic board capsules control hostkernel include loader tests tools; do
 		[ -d "$src/$d" ] && cp -R "$src/$d" "$tmp/tree/$d"
 	done
 }
@@ -21,11 +21,12 @@ if ! out=$("$lint" "$tmp/tree"); then
 	exit 1
 fi
 
-# One case per line: the file that gets the include, then the include line.
+# One case per line: the file that gets the include, then the include line. Each case is planted
+# in the one copy and taken out again (the file is restored) before the next.
 while IFS='|' read -r file line; do
 	[ -n "$file" ] || continue
-	copy_tree
 	[ -f "$tmp/tree/$file" ] || { echo "FAIL: $file is missing: update this test"; status=1; continue; }
+	cp "$tmp/tree/$file" "$tmp/saved" || exit 2
 	printf '%s\n' "$line" >> "$tmp/tree/$file"
 	if out=$("$lint" "$tmp/tree"); then
 		echo "FAIL: not caught: $line in $file"
@@ -36,6 +37,7 @@ while IFS='|' read -r file line; do
 	else
 		echo "ok: caught $line in $file"
 	fi
+	cp "$tmp/saved" "$tmp/tree/$file" || exit 2
 done <<'CASES'
 capsules/rng.c|#include "control/control.h"
 hostkernel/core/kernel.c|#include "control/internal.h"
@@ -48,5 +50,17 @@ hostkernel/core/process.c|#include <unistd.h>
 hostkernel/linux/spawn.c|#include "capsules/rng.h"
 apps/libtock/tock.c|#include "capsules/console.h"
 include/tock/drivers/rng.h|#include "hostkernel/capsule.h"
+hostkernel/fake/fake_backend.c|#include "hostkernel/core/core.h"
+board/board.c|#include "hostkernel/core/share.h"
+tests/fuzz/fuzz_ipc.h|#include "hostkernel/core/core.h"
+basic/clock.c|#include "hostkernel/kernel.h"
+basic/file.c|#include <json-c/json.h>
+capsules/alarm.c|#include "hostkernel/kernel_ext.h"
+capsules/console.c|#include "hostkernel/trace.h"
+hostkernel/core/syscall.c|#include "hostkernel/transport/trap_codec.h"
+hostkernel/core/kernel.c|#include "hostkernel/linux/linux_backend.h"
+hostkernel/core/driver.c|#include "board/board.h"
+hostkernel/transport/trap_codec.c|#include <stdio.h>
+hostkernel/core/clock.c|static unsigned long t(void) { return (unsigned long)clock_gettime(0, 0); }
 CASES
 exit $status

@@ -40,20 +40,20 @@ enum hk_syscall_result hk_core_subscribe(struct hk_kernel *k, struct hk_process 
 {
 	uint64_t drv = sc->r[0], slot = sc->r[1], fn = sc->r[2], appdata = sc->r[3];
 	struct hk_driver_entry *d = drv <= UINT32_MAX ? hk_core_driver(k, (uint32_t)drv) : NULL;
-	uint32_t err = hk_core_filter(k, p, TOCK_CLASS_SUBSCRIBE, drv, slot);
+	int err = hk_core_filter(k, p, TOCK_CLASS_SUBSCRIBE, drv, slot);
 	struct hk_grant *g;
 	struct hk_upcall_slot prev;
 
 	if (err) {
-		hk_core_set_return(ret, TOCK_RET_FAILURE, err, 0, 0);
+		hk_core_return_error(ret, TOCK_RET_FAILURE, err, 0, 0); /* filtered: plain Failure, as Tock does */
 		return HK_SYSCALL_RESUME;
 	}
 	if (!d)
-		err = TOCK_ERR_NODEVICE;
+		err = -ENODEV;
 	else if (slot >= d->ops->num_upcalls)
-		err = TOCK_ERR_NOSUPPORT;
+		err = -EOPNOTSUPP;
 	else if (!valid_upcall_fn(p, fn))
-		err = TOCK_ERR_INVAL;
+		err = -EINVAL;
 	else if (!(g = hk_core_grant_enter(p, (uint32_t)drv, &err)))
 		; /* err set */
 	else {
@@ -63,7 +63,7 @@ enum hk_syscall_result hk_core_subscribe(struct hk_kernel *k, struct hk_process 
 		hk_core_set_return(ret, TOCK_RET_SUCCESS_U32_U32, prev.fn, prev.appdata, 0);
 		return HK_SYSCALL_RESUME;
 	}
-	hk_core_set_return(ret, TOCK_RET_FAILURE_U32_U32, err, fn, appdata);
+	hk_core_return_error(ret, TOCK_RET_FAILURE_U32_U32, err, fn, appdata);
 	return HK_SYSCALL_RESUME;
 }
 
@@ -106,20 +106,20 @@ enum hk_syscall_result hk_core_allow(struct hk_kernel *k, struct hk_process *p, 
 {
 	uint64_t drv = sc->r[0], slot = sc->r[1], ptr = sc->r[2], len = sc->r[3];
 	struct hk_driver_entry *d = drv <= UINT32_MAX ? hk_core_driver(k, (uint32_t)drv) : NULL;
-	uint32_t err = hk_core_filter(k, p, sc->class_id, drv, slot);
+	int err = hk_core_filter(k, p, sc->class_id, drv, slot);
 	struct hk_grant *g;
 	struct hk_allow_slot *tab, prev;
 
 	if (err) {
-		hk_core_set_return(ret, TOCK_RET_FAILURE, err, 0, 0);
+		hk_core_return_error(ret, TOCK_RET_FAILURE, err, 0, 0); /* filtered: plain Failure, as Tock does */
 		return HK_SYSCALL_RESUME;
 	}
 	if (!d)
-		err = TOCK_ERR_NODEVICE;
+		err = -ENODEV;
 	else if (slot >= slot_count(d->ops, sc->class_id))
-		err = TOCK_ERR_NOSUPPORT;
+		err = -EOPNOTSUPP;
 	else if (!allow_range_ok(p, sc->class_id, ptr, len))
-		err = TOCK_ERR_INVAL;
+		err = -EINVAL;
 	else if (!(g = hk_core_grant_enter(p, (uint32_t)drv, &err)))
 		; /* err set */
 	else {
@@ -131,7 +131,7 @@ enum hk_syscall_result hk_core_allow(struct hk_kernel *k, struct hk_process *p, 
 		hk_core_set_return(ret, TOCK_RET_SUCCESS_U32_U32, prev.ptr, prev.len, 0);
 		return HK_SYSCALL_RESUME;
 	}
-	hk_core_set_return(ret, TOCK_RET_FAILURE_U32_U32, err, ptr, len);
+	hk_core_return_error(ret, TOCK_RET_FAILURE_U32_U32, err, ptr, len);
 	return HK_SYSCALL_RESUME;
 }
 

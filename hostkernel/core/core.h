@@ -125,14 +125,14 @@ bool hk_core_alive(const struct hk_process *p);
 /* driver.c: the driver registry. */
 struct hk_driver_entry *hk_core_driver(struct hk_kernel *k, uint32_t driver);
 
-/* kernel.c: the board's syscall filter. 0 to allow, else the ErrorCode the call fails with. */
-uint32_t hk_core_filter(struct hk_kernel *k, const struct hk_process *p, uint32_t class_id, uint64_t driver,
+/* kernel.c: the board's syscall filter. 0 to allow, else the -errno of the ErrorCode it chose. */
+int hk_core_filter(struct hk_kernel *k, const struct hk_process *p, uint32_t class_id, uint64_t driver,
                         uint64_t number);
 
 /* grant.c */
 struct hk_grant *hk_core_grant_find(struct hk_process *p, uint32_t driver);
-/* Allocate on first use. NULL with *ret_error = TOCK_ERR_NODEVICE or TOCK_ERR_NOMEM. */
-struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint32_t *ret_error);
+/* Allocate on first use. NULL with *ret_err = -ENODEV (not alive, no such driver) or -ENOMEM (budget, memory). */
+struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, int *ret_err);
 void hk_core_grants_free(struct hk_process *p);
 
 /* upcall.c */
@@ -159,7 +159,15 @@ enum hk_syscall_result hk_core_memop(struct hk_kernel *k, struct hk_process *p, 
                                      struct hk_resume *ret);
 enum hk_syscall_result hk_core_yield(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
                                      struct hk_resume *ret);
+
+/* result.c: every answer leaves through here. A RETURN of r0..r3 as given (success values, Yield-WaitFor). */
 void hk_core_set_return(struct hk_resume *ret, uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3);
+/* A failure variant with the kernel's -errno err as its ErrorCode (hk_error_code) and v0, v1 in r2, r3. */
+void hk_core_return_error(struct hk_resume *ret, uint32_t variant, int err, uint64_t v0, uint64_t v1);
+/* A capsule's command result, checked: a malformed one (hk_core_command_ret_ok) goes out as Failure(FAIL). */
+void hk_core_return_command(struct hk_resume *ret, const struct hk_cmd_ret *r);
+/* A TRD104 command variant, a failure's ErrorCode in 1..13, and zero in every register the variant does not carry. */
+bool hk_core_command_ret_ok(const struct hk_cmd_ret *r);
 
 /* lifecycle.c: the fault path for faults the core itself detects (cause is copied). */
 void hk_core_fault(struct hk_kernel *k, struct hk_process *p, const char *cause);

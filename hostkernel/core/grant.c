@@ -43,14 +43,14 @@ static void grant_free(struct hk_grant *g)
 	free(g);
 }
 
-struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint32_t *ret_error)
+struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, int *ret_err)
 {
 	struct hk_driver_entry *d;
 	struct hk_grant *g;
 	size_t charge;
 
 	if (!hk_core_alive(p)) {
-		*ret_error = TOCK_ERR_NODEVICE;
+		*ret_err = -ENODEV;
 		return NULL;
 	}
 	g = hk_core_grant_find(p, driver);
@@ -58,12 +58,12 @@ struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint
 		return g;
 	d = hk_core_driver(p->kernel, driver);
 	if (!d) {
-		*ret_error = TOCK_ERR_NODEVICE;
+		*ret_err = -ENODEV;
 		return NULL;
 	}
 	charge = grant_charge(d->ops);
 	if (p->grant_used > grant_budget(p) || charge > grant_budget(p) - p->grant_used) {
-		*ret_error = TOCK_ERR_NOMEM;
+		*ret_err = -ENOMEM;
 		return NULL;
 	}
 	g = calloc(1, sizeof(*g));
@@ -77,7 +77,7 @@ struct hk_grant *hk_core_grant_enter(struct hk_process *p, uint32_t driver, uint
 	}
 	if (!g || !g->upcalls || !g->ro || !g->rw || !g->ur || !g->data) {
 		grant_free(g);
-		*ret_error = TOCK_ERR_NOMEM;
+		*ret_err = -ENOMEM;
 		return NULL;
 	}
 	g->driver = driver;
@@ -102,15 +102,15 @@ void hk_core_grants_free(struct hk_process *p)
 	p->grant_used = 0;
 }
 
-void *hk_grant_enter(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_t *ret_error)
+void *hk_grant_enter(struct hk_kernel *k, uint32_t driver, hk_pid pid, int *ret_err)
 {
 	struct hk_process *p = hk_process_lookup(k, pid);
-	uint32_t err = TOCK_ERR_NODEVICE;
+	int err = -ENODEV;
 	struct hk_grant *g = p ? hk_core_grant_enter(p, driver, &err) : NULL;
 
 	if (!g) {
-		if (ret_error)
-			*ret_error = err;
+		if (ret_err)
+			*ret_err = err;
 		return NULL;
 	}
 	return g->data;

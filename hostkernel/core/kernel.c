@@ -4,6 +4,7 @@
 #include "hostkernel/board_caps.h"
 #include "hostkernel/core/core.h"
 #include "hostkernel/core/share.h"
+#include "hostkernel/kernel_ext.h"
 
 #define HK_DEFAULT_QUEUE_DEPTH 10u
 
@@ -60,10 +61,14 @@ void hk_kernel_set_syscall_filter(struct hk_kernel *k, const struct hk_syscall_f
 		k->filter = filter && filter->check ? filter : NULL;
 }
 
-uint32_t hk_core_filter(struct hk_kernel *k, const struct hk_process *p, uint32_t class_id, uint64_t driver,
-                        uint64_t number)
+int hk_core_filter(struct hk_kernel *k, const struct hk_process *p, uint32_t class_id, uint64_t driver,
+                   uint64_t number)
 {
+	uint32_t code;
+
 	if (!k->filter)
 		return 0;
-	return k->filter->check(k->filter, p, class_id, (uint32_t)driver, (uint32_t)number);
+	/* Tock's filter speaks ErrorCode; the kernel keeps -errno until the answer leaves (result.c). */
+	code = k->filter->check(k->filter, p, class_id, (uint32_t)driver, (uint32_t)number);
+	return code ? hk_error_errno(code) : 0;
 }

@@ -1,4 +1,5 @@
 /* Memop (class 5): break management and the memory-layout queries of reference §1.11. */
+#include <errno.h>
 #include <string.h>
 
 #include "hostkernel/core/core.h"
@@ -54,7 +55,7 @@ enum hk_syscall_result hk_core_memop(struct hk_kernel *k, struct hk_process *p, 
 	case TOCK_MEMOP_WRITEABLE_FLASH_START:
 	case TOCK_MEMOP_WRITEABLE_FLASH_END:
 		if (arg >= m->writeable_flash_count || arg >= 8) {
-			hk_core_set_return(ret, TOCK_RET_FAILURE, TOCK_ERR_FAIL, 0, 0);
+			hk_core_return_error(ret, TOCK_RET_FAILURE, -EIO, 0, 0);
 			return HK_SYSCALL_RESUME;
 		}
 		v = sc->r[0] == TOCK_MEMOP_WRITEABLE_FLASH_START ? m->writeable_flash_start[arg] : m->writeable_flash_end[arg];
@@ -66,7 +67,7 @@ enum hk_syscall_result hk_core_memop(struct hk_kernel *k, struct hk_process *p, 
 		p->heap_start_hint = arg;
 		goto success;
 	default:
-		hk_core_set_return(ret, TOCK_RET_FAILURE, TOCK_ERR_NOSUPPORT, 0, 0);
+		hk_core_return_error(ret, TOCK_RET_FAILURE, -EOPNOTSUPP, 0, 0);
 		return HK_SYSCALL_RESUME;
 	}
 success:
@@ -76,6 +77,6 @@ success_u32:
 	hk_core_set_return(ret, TOCK_RET_SUCCESS_U32, (uint32_t)v, 0, 0);
 	return HK_SYSCALL_RESUME;
 nomem:
-	hk_core_set_return(ret, TOCK_RET_FAILURE, TOCK_ERR_NOMEM, 0, 0);
+	hk_core_return_error(ret, TOCK_RET_FAILURE, -ENOMEM, 0, 0);
 	return HK_SYSCALL_RESUME;
 }

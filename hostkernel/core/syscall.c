@@ -1,18 +1,9 @@
-/* Syscall dispatch: decode the class, then yield, command and exit here; the rest in their own files. */
+/* Syscall dispatch: decode the class, then yield, command and exit here; the rest in their own files (answers: result.c). */
+#include <errno.h>
 #include <string.h>
 
 #include "hostkernel/core/core.h"
 #include "hostkernel/core/trace_emit.h"
-
-void hk_core_set_return(struct hk_resume *ret, uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3)
-{
-	memset(ret, 0, sizeof(*ret));
-	ret->kind = HK_RESUME_RETURN;
-	ret->arg[0] = r0;
-	ret->arg[1] = r1;
-	ret->arg[2] = r2;
-	ret->arg[3] = r3;
-}
 
 /* "invalid syscall class 4294967295" fits; built by hand since the core may not use stdio. */
 static void fault_with_number(struct hk_kernel *k, struct hk_process *p, const char *prefix, uint64_t n)
@@ -72,24 +63,24 @@ static enum hk_syscall_result do_command(struct hk_kernel *k, struct hk_process 
                                          struct hk_resume *ret)
 {
 	struct hk_driver_entry *d = sc->r[0] <= UINT32_MAX ? hk_core_driver(k, (uint32_t)sc->r[0]) : NULL;
-	uint32_t err = 0;
+	int err;
 	struct hk_grant *g;
 	struct hk_call call;
 	struct hk_cmd_ret r;
 
 	err = hk_core_filter(k, p, TOCK_CLASS_COMMAND, sc->r[0], sc->r[1]);
 	if (!err && !d)
-		err = TOCK_ERR_NODEVICE;
+		err = -ENODEV;
 	if (!err) {
 		g = hk_core_grant_enter(p, d->num, &err);
 		if (g) {
 			call = (struct hk_call){ k, d->num, p->pid, g->data };
 			r = d->ops->command(d->self, &call, (uint32_t)sc->r[1], (uint32_t)sc->r[2], (uint32_t)sc->r[3]);
-			hk_core_set_return(ret, r.variant, r.r1, r.r2, r.r3);
+			hk_core_return_command(ret, &r);
 			return HK_SYSCALL_RESUME;
 		}
 	}
-	hk_core_set_return(ret, TOCK_RET_FAILURE, err, 0, 0);
+	hk_core_return_error(ret, TOCK_RET_FAILURE, err, 0, 0);
 	return HK_SYSCALL_RESUME;
 }
 
@@ -106,7 +97,7 @@ static enum hk_syscall_result do_exit(struct hk_kernel *k, struct hk_process *p,
 		hk_process_restart(k, p);
 		return HK_SYSCALL_ENDED;
 	default:
-		hk_core_set_return(ret, TOCK_RET_FAILURE, TOCK_ERR_NOSUPPORT, 0, 0);
+		hk_core_return_error(ret, TOCK_RET_FAILURE, -EOPNOTSUPP, 0, 0);
 		return HK_SYSCALL_RESUME;
 	}
 }

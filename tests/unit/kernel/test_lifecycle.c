@@ -225,7 +225,7 @@ START_TEST(test_grants)
 	struct hk_kernel *k = hk_fake_kernel(w);
 	struct hk_process_stats st;
 	struct td_grant *g;
-	uint32_t err = 0;
+	int err = 0;
 
 	/* Lazy: nothing until first use. */
 	ck_assert_ptr_null(hk_grant_get(k, TD_NUM, hk_process_pid(a)));
@@ -250,7 +250,7 @@ START_TEST(test_grants)
 	hk_process_get_stats(a, &st);
 	ck_assert_uint_eq(st.grant_bytes_used, 0);
 	ck_assert_ptr_null(hk_grant_enter(k, TD_NUM, hk_process_pid(a), &err));
-	ck_assert_uint_eq(err, TOCK_ERR_NODEVICE);
+	ck_assert_int_eq(err, -ENODEV);
 	hk_fake_world_free(w);
 }
 END_TEST
@@ -262,18 +262,18 @@ START_TEST(test_grant_budget)
 	struct hk_process *a = hk_fake_spawn(w, &pc);
 	struct hk_kernel *k = hk_fake_kernel(w);
 	static const struct hk_driver_ops small = { .name = "small", .grant_size = 100, .command = td_command };
-	uint32_t err = 0;
+	int err = 0;
 
 	ck_assert_int_eq(hk_fake_register_driver(w, 0x400, &small, NULL), 0);
 	ck_assert_int_eq(hk_fake_register_driver(w, 0x401, &small, NULL), 0);
 	ck_assert_ptr_nonnull(hk_grant_enter(k, 0x400, hk_process_pid(a), &err)); /* 104 of 200 */
 	ck_assert_ptr_null(hk_grant_enter(k, 0x401, hk_process_pid(a), &err));
-	ck_assert_uint_eq(err, TOCK_ERR_NOMEM);
+	ck_assert_int_eq(err, -ENOMEM);
 	ck_assert_uint_eq(hk_fake_command(w, a, 0x401, 0, 0, 0).r1, TOCK_ERR_NOMEM);
 	ck_assert_ptr_null(hk_grant_enter(k, 0x999, hk_process_pid(a), &err));
-	ck_assert_uint_eq(err, TOCK_ERR_NODEVICE);
+	ck_assert_int_eq(err, -ENODEV);
 	ck_assert_ptr_null(hk_grant_enter(k, 0x400, 4242, &err));
-	ck_assert_uint_eq(err, TOCK_ERR_NODEVICE);
+	ck_assert_int_eq(err, -ENODEV);
 	/* Freed on restart: the budget is whole again, the stale pid fails. */
 	hk_pid old = hk_process_pid(a);
 	hk_process_restart(k, a);
