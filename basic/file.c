@@ -53,6 +53,7 @@ int basic_read_file(const char *path, size_t max, uint8_t **ret_data, size_t *re
 		}
 	}
 	close(fd);
+	buf[have] = 0; /* the spare byte: text reads as a C string */
 	*ret_data = buf;
 	*ret_len = have;
 	return 0;

@@ -7,7 +7,7 @@
 
 /*
  * Read the regular file at path whole into a new buffer (free() it; one spare byte past *ret_len
- * exists, so an empty file gets a valid buffer). 0, or -errno: the open's error, -EISDIR (a
+ * is 0, so text reads as a C string and an empty file gets a valid buffer). 0, or -errno: the open's error, -EISDIR (a
  * directory), -EINVAL (another non-regular file), -EFBIG (larger than max bytes), -EAGAIN (it
  * grew while being read), -ENOMEM, or the read's error. A file that shrinks while being read
  * gives what was there.

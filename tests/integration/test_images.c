@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "basic/file.h"
 #include "th_suite.h"
 
 /* TBF base header offsets (little-endian), tock-facts §6.2. */
@@ -96,18 +97,10 @@ static uint32_t binary_end(const uint8_t *img)
 
 static uint8_t *read_all(const char *path, size_t *ret_len)
 {
-	FILE *f = fopen(path, "rbe");
-	uint8_t *data;
-	long n;
+	uint8_t *data = NULL;
+	int r = basic_read_file(path, SIZE_MAX - 1, &data, ret_len);
 
-	ck_assert_msg(f != NULL, "open %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	ck_assert_msg(data && fread(data, 1, (size_t)n, f) == (size_t)n, "read %s", path);
-	fclose(f);
-	*ret_len = (size_t)n;
+	ck_assert_msg(r == 0, "read %s: %s", path, strerror(-r));
 	return data;
 }
 

@@ -67,10 +67,12 @@ START_TEST(test_read_file)
 	ck_assert_int_eq(basic_read_file(path, sizeof(bytes), &data, &len), 0);
 	ck_assert_uint_eq(len, sizeof(bytes));
 	ck_assert_mem_eq(data, bytes, sizeof(bytes));
+	ck_assert_uint_eq(data[len], 0);
 	free(data);
 	ck_assert_int_eq(basic_read_file(path, sizeof(bytes) - 1, &data, &len), -EFBIG);
 	ck_assert_int_eq(basic_read_file(empty, 16, &data, &len), 0);
 	ck_assert_uint_eq(len, 0);
+	ck_assert_uint_eq(data[0], 0);
 	free(data);
 	ck_assert_int_eq(basic_read_file("/tmp", 16, &data, &len), -EISDIR);
 	ck_assert_int_eq(basic_read_file("/dev/null", 16, &data, &len), -EINVAL);

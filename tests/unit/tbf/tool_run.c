@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "basic/file.h"
+
 extern char **environ;
 
 const char *tbftool_path, *elf_path;
@@ -39,21 +41,10 @@ void tool_run_cleanup(void)
 struct blob slurp(const char *path)
 {
 	struct blob b = { 0 };
-	FILE *f = fopen(path, "rbe");
-	long n;
+	int r = basic_read_file(path, SIZE_MAX - 1, &b.data, &b.len);
 
-	ck_assert_msg(f != NULL, "open %s: %s", path, strerror(errno));
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	b.data = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(b.data);
-	b.len = fread(b.data, 1, (size_t)n, f);
-	ck_assert_uint_eq(b.len, (size_t)n);
-	b.data[b.len] = 0;
-	fclose(f);
-	return b;
+	ck_assert_msg(r == 0, "read %s: %s", path, strerror(-r));
+	return b; /* NUL-terminated by basic_read_file */
 }
 
 void spit(const char *path, const struct blob *b)
