@@ -294,6 +294,7 @@ static void bench_msg(struct tb_ctx *c, const struct tb_paths *p, int t)
 	}
 	tb_result_extra(r, "tx_traps_per_msg", traps_per_op(&tx));
 	tb_result_extra(r, "rx_traps_per_msg", traps_per_op(&rx));
+	tb_result_extra(r, "rx_round_trips_per_msg", round_trips_per_op(&rx));
 	tb_result_extra(r, "full_retries", retries);
 	tb_result_extra(r, "swaps", swaps);
 	tb_result_extra(r, "overflowed_swaps", overflows);

@@ -21,11 +21,12 @@ if ! out=$("$lint" "$tmp/tree"); then
 	exit 1
 fi
 
-# One case per line: the file that gets the include, then the include line. Each case starts from the
-# unmodified tree: the planted file is restored from the source afterwards.
+# One case per line: the file that gets the include, then the include line. Each case is planted
+# in the one copy and taken out again (the file is restored) before the next.
 while IFS='|' read -r file line; do
 	[ -n "$file" ] || continue
 	[ -f "$tmp/tree/$file" ] || { echo "FAIL: $file is missing: update this test"; status=1; continue; }
+	cp "$tmp/tree/$file" "$tmp/saved" || exit 2
 	printf '%s\n' "$line" >> "$tmp/tree/$file"
 	if out=$("$lint" "$tmp/tree"); then
 		echo "FAIL: not caught: $line in $file"
@@ -36,7 +37,7 @@ while IFS='|' read -r file line; do
 	else
 		echo "ok: caught $line in $file"
 	fi
-	cp "$src/$file" "$tmp/tree/$file" || exit 2
+	cp "$tmp/saved" "$tmp/tree/$file" || exit 2
 done <<'CASES'
 capsules/rng.c|#include "control/control.h"
 hostkernel/core/kernel.c|#include "control/internal.h"

@@ -31,4 +31,12 @@ syscall_return_t tock_chain_command_or_wait_and_retry(uint32_t driver, uint32_t 
                                                       statuscode_t error, uint32_t wait_driver,
                                                       uint32_t wait_subscribe);
 
+/*
+ * yield_wait_for(wait_driver, wait_subscribe) into *ret_wait, then allow_readwrite(driver, allow,
+ * ptr, size) (a StreamingProcessSlice swap after its "appended" upcall). Returns the allow's result.
+ */
+allow_rw_return_t tock_chain_wait_for_then_allow_readwrite(uint32_t wait_driver, uint32_t wait_subscribe,
+                                                          yield_waitfor_return_t* ret_wait, uint32_t driver,
+                                                          uint32_t allow, void* ptr, size_t size);
+
 #endif

@@ -327,6 +327,37 @@ static int allow_call(uint32_t class_id, uint32_t driver, uint32_t allow, const 
   return ok;
 }
 
+allow_rw_return_t tock_chain_wait_for_then_allow_readwrite(uint32_t wait_driver, uint32_t wait_subscribe,
+                                                          yield_waitfor_return_t* ret_wait, uint32_t driver,
+                                                          uint32_t allow, void* ptr, size_t size)
+{
+  struct tock_trap_frame calls[2] = {
+    wait_for_frame(wait_driver, wait_subscribe, TOCK_CHAIN_ALWAYS),
+    {.op = TOCK_CLASS_ALLOW_RW, .arg = {driver, allow, (uintptr_t)ptr, size, TOCK_CHAIN_NONE}},
+  };
+  struct tock_trap_frame ret[2];
+  allow_rw_return_t r;
+  uint64_t p, s;
+  int ok;
+
+  if (tock_allow_cache_holds(TOCK_CLASS_ALLOW_RW, driver, allow, (uintptr_t)ptr, size)) {
+    *ret_wait = yield_wait_for(wait_driver, wait_subscribe);
+    return allow_readwrite(driver, allow, ptr, size); /* answered here: no trap */
+  }
+  if (trap_chain(calls, 2, ret) != 2)
+    channel_broken(); /* a wait always links on */
+  *ret_wait = wait_for_result(&ret[0]);
+  ok = decode_pair(&ret[1], (uintptr_t)ptr, size, &r.status, &p, &s);
+  if (ok < 0)
+    exit(1);
+  if (ok == 1)
+    tock_allow_cache_store(TOCK_CLASS_ALLOW_RW, driver, allow, (uintptr_t)ptr, size);
+  else
+    tock_allow_cache_forget(TOCK_CLASS_ALLOW_RW, driver, allow);
+  r.success = ok, r.ptr = (void*)(uintptr_t)p, r.size = (size_t)s;
+  return r;
+}
+
 allow_rw_return_t allow_readwrite(uint32_t driver, uint32_t allow, void* ptr, size_t size)
 {
   allow_rw_return_t r;

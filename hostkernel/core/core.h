@@ -98,6 +98,14 @@ struct hk_kernel {
 	hk_pid next_pid;
 	size_t last_scheduled; /* slot picked last, for round robin */
 	bool any_scheduled;
+	/*
+	 * Directed hand-off (sched.c): the process whose syscall is being dispatched, and the last
+	 * process it queued an upcall for, which is tried first when the CPU is next free.
+	 */
+	struct hk_process *caller;
+	hk_pid handoff_pid;
+	bool handoff_valid;
+	size_t handoffs_in_a_row;
 
 	uint64_t real_t0, virtual_now;
 	struct hk_timer *timers; /* sorted by deadline, FIFO among equals */

@@ -87,12 +87,36 @@ bool hk_sched_take(struct hk_kernel *k, struct hk_process *p, struct hk_resume *
 	}
 }
 
+/*
+ * Directed hand-off, as L4 and seL4 hand the CPU from a server's reply straight to its caller:
+ * the process the last runner queued an upcall for (a Relay Request response, a message) goes
+ * first if it can run now. At most n_procs such picks in a row, then one by round robin (whose
+ * place they do not move), so two processes talking to each other cannot starve the rest.
+ * Deterministic: it depends only on the order of syscalls and upcalls.
+ */
+static struct hk_process *take_handoff(struct hk_kernel *k, struct hk_resume *ret)
+{
+	struct hk_process *p = k->handoff_valid ? hk_process_lookup(k, k->handoff_pid) : NULL;
+
+	k->handoff_valid = false;
+	if (p && k->handoffs_in_a_row < k->n_procs && hk_sched_take(k, p, ret)) {
+		k->handoffs_in_a_row++;
+		return p;
+	}
+	k->handoffs_in_a_row = 0;
+	return NULL;
+}
+
 struct hk_process *hk_schedule_next(struct hk_kernel *k, struct hk_resume *ret)
 {
+	struct hk_process *directed;
 	size_t start;
 
 	if (!k || !ret || k->n_procs == 0)
 		return NULL;
+	directed = take_handoff(k, ret);
+	if (directed)
+		return directed;
 	start = k->any_scheduled ? (k->last_scheduled + 1) % k->n_procs : 0;
 	for (size_t i = 0; i < k->n_procs; i++) {
 		size_t slot = (start + i) % k->n_procs;

@@ -125,6 +125,10 @@ int hk_upcall_schedule(struct hk_kernel *k, uint32_t driver, hk_pid pid, uint32_
 	d = hk_core_driver(k, driver);
 	if (!d || slot >= d->ops->num_upcalls)
 		return -EINVAL;
+	if (k->caller && k->caller != p) { /* e.g. a response for a waiting client: it may go next (sched.c) */
+		k->handoff_pid = p->pid;
+		k->handoff_valid = true;
+	}
 	/* The subscription is read now: a later re-subscribe does not redirect this event. */
 	g = hk_core_grant_find(p, driver);
 	if (g) {

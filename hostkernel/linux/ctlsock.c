@@ -116,6 +116,7 @@ static void try_send(struct hk_ctlsock_client *c)
 			c->out_head += (size_t)n;
 			c->out_len -= (size_t)n;
 			c->last_progress_ns = basic_mono_ns();
+			c->full_since_ns = 0;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -180,7 +181,17 @@ bool hk_ctlsock_stream(struct hk_ctlsock_client *c, const char *line, size_t len
 	if (!c || c->life.closing || c->end_after_flush)
 		return false;
 	if (c->out_len + len > CONTROL_TRACE_HIGH_WATER) {
-		if (basic_mono_ns() - c->last_progress_ns > STALL_NS && !c->end_after_flush) {
+		uint64_t now = basic_mono_ns();
+
+		/*
+		 * Stuck means full, and no progress, for STALL_NS: counted from the first refused line
+		 * (try_send resets it), not from the last progress, or a reader of a slow stream (one
+		 * that took longer than STALL_NS to fill its queue) would be dropped the moment it first
+		 * fell behind.
+		 */
+		if (!c->full_since_ns)
+			c->full_since_ns = now;
+		if (now - c->full_since_ns > STALL_NS && !c->end_after_flush) {
 			/* Not reading at all: drop it at the next flush (never from inside the tracer's loop). */
 			c->srv->stats.dropped_slow++;
 			c->out_len = 0;

@@ -30,6 +30,7 @@ struct hk_ctlsock_client {
 	char *out;
 	size_t out_head, out_len, out_cap; /* unsent bytes are out[out_head, out_head + out_len) */
 	uint64_t last_progress_ns;  /* last time its queue shrank (or became non-empty) */
+	uint64_t full_since_ns;     /* first refused trace line since the last progress; 0: none */
 	void *data;
 	struct hk_ctlsock_client *next;
 };

@@ -69,6 +69,7 @@ static int ring_create(struct lx_channel *ch, int *ret_app_fd)
  * is there (the app stamps it after filling it, then moves its head), so a spinning supervisor
  * fetches one cache line per frame; only when the stamp is not there yet is the head looked at,
  * to tell "nothing yet" from a head that published a slot without its stamp (or far too many).
+ * The head may lag the stamps taken (the app is between its two stores): that is "nothing yet".
  */
 static int take(struct lx_channel *ch, void *buf, size_t len)
 {
@@ -80,10 +81,13 @@ static int take(struct lx_channel *ch, void *buf, size_t len)
 		return -EBADF;
 	slot = &ch->app->a2s[ch->taken % TOCK_RING_SLOTS];
 	if (__atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != ch->taken + 1) {
+		int32_t ahead;
+
 		head = __atomic_load_n(&ch->app->a2s_head, __ATOMIC_ACQUIRE);
-		if (head == ch->taken)
+		ahead = (int32_t)(head - ch->taken);
+		if (ahead <= 0)
 			return -EAGAIN;
-		if (head - ch->taken > TOCK_RING_SLOTS || __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != ch->taken + 1)
+		if (ahead > (int32_t)TOCK_RING_SLOTS || __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != ch->taken + 1)
 			return -EPROTO;
 	}
 	memcpy(&copy, slot, sizeof(copy));
@@ -112,6 +116,7 @@ static void ring_set_wakeup(struct lx_channel *ch, bool wanted)
 static int ring_arm_recv(struct lx_channel *ch, struct io_uring *ring, void *buf, size_t len, void *user_data)
 {
 	struct io_uring_sqe *sqe;
+	uint32_t head;
 
 	if (!ch->app)
 		return -EBADF;
@@ -129,7 +134,12 @@ static int ring_arm_recv(struct lx_channel *ch, struct io_uring *ring, void *buf
 	sqe->opcode = RING_OP_FUTEX_WAIT;
 	sqe->fd = (int)RING_FUTEX2_SIZE_U32; /* shared (not FUTEX2_PRIVATE): the page is in two processes */
 	sqe->addr = (uint64_t)(uintptr_t)&ch->app->a2s_head;
-	sqe->off = ch->taken; /* returns at once (-EAGAIN) when a frame is already there */
+	/*
+	 * Returns at once (-EAGAIN) when a frame is already there. A head that lags the stamps we took
+	 * (the app between its two stores) is waited on as it is, so its move wakes us.
+	 */
+	head = __atomic_load_n(&ch->app->a2s_head, __ATOMIC_ACQUIRE);
+	sqe->off = (int32_t)(head - ch->taken) < 0 ? head : ch->taken;
 	sqe->addr3 = RING_FUTEX_MATCH_ANY;
 	io_uring_sqe_set_data(sqe, user_data);
 	return 0;

@@ -246,7 +246,13 @@ int ldr_ring_recv(struct tock_trap_frame *ret_frame, uint32_t awaiting, bool may
 		spun = true;
 		hand_off_once(awaiting, &handed_off);
 		/* The supervisor bumps our word after publishing and seeing our flag, so read it first. */
-		expect = my_wake_word ? __atomic_load_n(my_wake_word, __ATOMIC_ACQUIRE) : taken;
+		if (my_wake_word) {
+			expect = __atomic_load_n(my_wake_word, __ATOMIC_ACQUIRE);
+		} else { /* a head that lags the stamps we took is waited on as it is, so its move wakes us */
+			uint32_t head = __atomic_load_n(&sup_page->s2a_head, __ATOMIC_ACQUIRE);
+
+			expect = (int32_t)(head - taken) < 0 ? head : taken;
+		}
 		__atomic_store_n(&app_page->app_sleeping, 1, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (!ready())

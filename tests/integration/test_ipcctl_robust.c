@@ -190,6 +190,42 @@ START_TEST(test_trace_lag)
 }
 END_TEST
 
+/* A trace reader that stops reading for good is dropped once its queue has stayed full for 10 s; apps go on. */
+START_TEST(test_trace_stuck)
+{
+	struct th_proc p;
+	struct th_result r;
+	struct json_object *st = NULL;
+	char sock[256], buf[4096];
+	int fd, rcv = 4096;
+	long long dropped = 0;
+	ssize_t n = 1;
+
+	ic_start(&p, sock, "stuck", "ipcctl_client: rpc 1 ok", IC_ARGS(PAIR_ARGS));
+	fd = ic_connect(sock);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	send_all(fd, "{\"v\":1,\"cmd\":\"trace\",\"all\":true}\n", 33);
+	for (int i = 0; i < 1200 && dropped < 1; i++) {
+		json_object_put(st);
+		st = ic_json(&p, sock, IC_ARGS("stats", "--json"));
+		dropped = ic_int(st, "control.dropped_slow");
+		usleep(100000);
+	}
+	json_object_put(st);
+	ck_assert_msg(dropped >= 1, "a trace reader that never reads was never dropped");
+	/* What the kernel had buffered, then end of stream. */
+	for (struct pollfd pf = { fd, POLLIN, 0 }; n > 0 && poll(&pf, 1, 60000) > 0;)
+		n = read(fd, buf, sizeof(buf));
+	ck_assert_msg(n == 0, "the stream of a dropped reader did not end");
+	close(fd);
+	ck_assert_msg(th_wait_stdout(&p, "ipcctl_client: rpc 100 ok"), "RPCs stopped");
+	ic_stop(&p, &r);
+	th_expect_clean(&r);
+	th_expect(&r, !strstr(r.out, "rpc failed"), "an RPC failed");
+	th_result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ipcctl_robust");
@@ -198,6 +234,7 @@ int main(void)
 	tcase_add_test(tc, test_fuzz);
 	tcase_add_test(tc, test_never_reads);
 	tcase_add_test(tc, test_trace_lag);
+	tcase_add_test(tc, test_trace_stuck);
 	suite_add_tcase(s, tc);
 	return th_run_suite(s);
 }

@@ -74,6 +74,27 @@ START_TEST(test_hostile_faults_alone)
 }
 END_TEST
 
+/*
+ * A frame whose stamp comes well before its head (the runner preempted between its two stores) is
+ * taken by its stamp, and the lagging head is not a broken ring: the app gets its answer and ends
+ * on its own (exit_group 0 says the answer was right; the kernel reports the raw exit as a death).
+ */
+START_TEST(test_lagging_head_is_not_corruption)
+{
+	struct th_result r;
+	struct th_fault f[2];
+
+	th_run(&r, NULL, TH_ARGS(TH_RUN, "--quiet", "--no-control-socket", "--trap-channel", "ring", "--fault-policy",
+				 "stop", th_app("ring_lagging_head"), th_app("hello")));
+	th_expect_clean(&r);
+	th_expect(&r, th_faults(r.err, "ring_lagging_head", f, 2) == 1, "want exactly one report for ring_lagging_head");
+	th_expect(&r, strcmp(f[0].cause, "process died: exit status 0") == 0,
+		  "cause '%s', want 'process died: exit status 0' (5: a wrong answer)", f[0].cause);
+	th_expect(&r, th_count(r.out, "[hello] ") == 2, "hello did not finish");
+	th_result_free(&r);
+}
+END_TEST
+
 /* Virtual time makes a run's output a pure function of the apps: the transport must not change a byte. */
 static void run_demo(struct th_result *r, const char *channel)
 {
@@ -108,6 +129,7 @@ int main(void)
 
 	tcase_add_loop_test(tc, test_hostile_faults_alone, 0, TH_ARRAY_SIZE(ring_cases));
 	tcase_add_test(tc, test_transports_byte_identical);
+	tcase_add_test(tc, test_lagging_head_is_not_corruption);
 	tcase_add_test(tc, test_stray_wakes_harm_nobody);
 	suite_add_tcase(s, tc);
 	return th_run_suite(s);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,6 +164,9 @@ static void __attribute__((noreturn)) child_exec(const char *const *args, int in
 	argv[0] = th_tockhost();
 	memcpy(argv + 1, args, n * sizeof(*argv));
 	setpgid(0, 0);
+	/* A test that fails (its process exits mid-run, skipping the cleanup) must not leave tockhost behind. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);

@@ -36,8 +36,8 @@ returncode_t libtocksync_ipc_relay_message_receive(streaming_process_slice_state
 	for (;;) {
 		returncode_t ret;
 
-		yield_wait_for(DRIVER_NUM_IPC_RELAY_MESSAGE, TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED);
-		ret = streaming_process_slice_get_and_swap(state, payload, len, exceeded);
+		ret = streaming_process_slice_wait_and_swap(state, TOCK_IPC_RELAY_MESSAGE_UPCALL_APPENDED, payload, len,
+		                                            exceeded);
 		if (ret != RETURNCODE_SUCCESS || *len > 0 || *exceeded)
 			return ret;
 	}

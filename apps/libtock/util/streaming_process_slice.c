@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "../chain.h"
+
 #define SLICE_FLAG_EXCEEDED 0x01u /* low byte of the big-endian flags field, i.e. header byte 3 */
 
 /* Version 0, no flags, offset 0: what the kernel expects of a fresh buffer. */
@@ -29,18 +31,13 @@ returncode_t streaming_process_slice_init(streaming_process_slice_state_t* state
 	return tock_allow_rw_return_to_returncode(ret);
 }
 
-returncode_t streaming_process_slice_get_and_swap(streaming_process_slice_state_t* state, uint8_t** buffer,
-                                                  uint32_t* size, bool* exceeded)
+/* The swap's allow came back (ret): the filled buffer is the app's now; report its header. */
+static returncode_t swapped(streaming_process_slice_state_t* state, allow_rw_return_t ret, uint8_t** buffer,
+                            uint32_t* size, bool* exceeded)
 {
-	allow_rw_return_t ret;
 	uint8_t* filled;
 	uint32_t offset;
 
-	/* After deinit, or if the slot had been emptied behind our back, there is nothing to swap in. */
-	if (state->app_buffer_ptr == NULL || state->app_buffer_size < STREAMING_PROCESS_SLICE_HEADER_LEN)
-		return RETURNCODE_ESIZE;
-	header_reset(state->app_buffer_ptr);
-	ret = allow_readwrite(state->driver, state->allow, state->app_buffer_ptr, state->app_buffer_size);
 	if (!ret.success)
 		return tock_status_to_returncode(ret.status);
 	filled = ret.ptr;
@@ -61,6 +58,39 @@ returncode_t streaming_process_slice_get_and_swap(streaming_process_slice_state_
 	*size = offset;
 	*exceeded = (filled[3] & SLICE_FLAG_EXCEEDED) != 0;
 	return RETURNCODE_SUCCESS;
+}
+
+/* After deinit, or if the slot had been emptied behind our back, there is nothing to swap in. */
+static bool can_swap(const streaming_process_slice_state_t* state)
+{
+	return state->app_buffer_ptr != NULL && state->app_buffer_size >= STREAMING_PROCESS_SLICE_HEADER_LEN;
+}
+
+returncode_t streaming_process_slice_get_and_swap(streaming_process_slice_state_t* state, uint8_t** buffer,
+                                                  uint32_t* size, bool* exceeded)
+{
+	if (!can_swap(state))
+		return RETURNCODE_ESIZE;
+	header_reset(state->app_buffer_ptr);
+	return swapped(state, allow_readwrite(state->driver, state->allow, state->app_buffer_ptr, state->app_buffer_size),
+	               buffer, size, exceeded);
+}
+
+returncode_t streaming_process_slice_wait_and_swap(streaming_process_slice_state_t* state, uint32_t wait_subscribe,
+                                                   uint8_t** buffer, uint32_t* size, bool* exceeded)
+{
+	yield_waitfor_return_t up;
+
+	if (!can_swap(state)) { /* as the two calls one after the other would: wait, then find nothing to swap */
+		up = yield_wait_for(state->driver, wait_subscribe);
+		return RETURNCODE_ESIZE;
+	}
+	header_reset(state->app_buffer_ptr);
+	return swapped(state,
+	               tock_chain_wait_for_then_allow_readwrite(state->driver, wait_subscribe, &up, state->driver,
+	                                                        state->allow, state->app_buffer_ptr,
+	                                                        state->app_buffer_size),
+	               buffer, size, exceeded);
 }
 
 returncode_t streaming_process_slice_deinit(streaming_process_slice_state_t* state, uint8_t** buffer_a,

@@ -40,6 +40,13 @@ returncode_t streaming_process_slice_init(streaming_process_slice_state_t* state
 returncode_t streaming_process_slice_get_and_swap(streaming_process_slice_state_t* state, uint8_t** buffer,
                                                   uint32_t* size, bool* exceeded);
 
+/*
+ * tockhost: Yield-WaitFor upcall `wait_subscribe` of the slice's driver, then get_and_swap, in one
+ * trap round trip (libtock/chain.h); the same syscalls, for libtock-sync's blocking receive.
+ */
+returncode_t streaming_process_slice_wait_and_swap(streaming_process_slice_state_t* state, uint32_t wait_subscribe,
+                                                   uint8_t** buffer, uint32_t* size, bool* exceeded);
+
 /* Un-allow (NULL, 0) and hand back the two buffers as passed to init (either pair of out-params may be NULL). */
 returncode_t streaming_process_slice_deinit(streaming_process_slice_state_t* state, uint8_t** buffer_a,
                                             size_t* size_a, uint8_t** buffer_b, size_t* size_b);

@@ -17,7 +17,7 @@ struct rx_state {
 	uint64_t t_prev; /* end of the previous rep (the sender's start for rep 0) */
 	unsigned count;  /* data messages in the current rep */
 	unsigned swaps, overflows;
-	uint32_t traps0; /* bench_traps() when the current rep began */
+	uint32_t traps0, rtts0; /* bench_traps() and bench_round_trips() when the current rep began */
 	bool done;
 };
 
@@ -46,16 +46,18 @@ static void on_message(struct rx_state* st, const uint8_t* data, uint32_t len)
 	if (m.kind == BENCH_MSG_START) {
 		st->t_prev = m.t_ns;
 		st->traps0 = bench_traps();
+		st->rtts0 = bench_round_trips();
 	} else if (m.kind == BENCH_MSG_DATA) {
 		st->count++;
 	} else if (m.kind == BENCH_MSG_END) {
 		uint64_t now = bench_now_ns();
 
-		uint32_t traps = bench_traps() - st->traps0;
+		uint32_t traps = bench_traps() - st->traps0, rtts = bench_round_trips() - st->rtts0;
 
-		printf("BENCH msg rep=%u msgs=%u ns=%llu swaps=%u overflows=%u traps=%u\n", m.rep, st->count,
-		       (unsigned long long)(now - st->t_prev), st->swaps, st->overflows, (unsigned)traps);
+		printf("BENCH msg rep=%u msgs=%u ns=%llu swaps=%u overflows=%u traps=%u rtts=%u\n", m.rep, st->count,
+		       (unsigned long long)(now - st->t_prev), st->swaps, st->overflows, (unsigned)traps, (unsigned)rtts);
 		st->traps0 = bench_traps(); /* the next rep's count starts after this line's console write */
+		st->rtts0 = bench_round_trips();
 		st->t_prev = now; /* back to back: the sender never paused, so neither does the clock */
 		st->count = st->swaps = st->overflows = 0;
 		st->done = m.rep + 1 >= m.reps;

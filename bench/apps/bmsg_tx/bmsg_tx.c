@@ -61,7 +61,7 @@ static returncode_t flood(uint64_t receiver, unsigned reps, unsigned msgs)
 	msg = (struct bench_msg){.kind = BENCH_MSG_START, .t_ns = bench_now_ns(), .reps = reps, .msgs = msgs};
 	ret = send_reliably(receiver);
 	for (unsigned rep = 0; ret == RETURNCODE_SUCCESS && rep < reps; rep++) {
-		uint32_t traps0 = bench_traps();
+		uint32_t traps0 = bench_traps(), rtts0 = bench_round_trips();
 
 		full_retries = 0;
 		msg.kind = BENCH_MSG_DATA;
@@ -72,8 +72,8 @@ static returncode_t flood(uint64_t receiver, unsigned reps, unsigned msgs)
 		if (ret == RETURNCODE_SUCCESS)
 			ret = send_reliably(receiver);
 		if (ret == RETURNCODE_SUCCESS)
-			printf("BENCH msgtx rep=%u msgs=%u full=%llu traps=%u\n", rep, msgs, full_retries,
-			       (unsigned)(bench_traps() - traps0));
+			printf("BENCH msgtx rep=%u msgs=%u full=%llu traps=%u rtts=%u\n", rep, msgs, full_retries,
+			       (unsigned)(bench_traps() - traps0), (unsigned)(bench_round_trips() - rtts0));
 	}
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tock/abi.h"
@@ -103,6 +104,34 @@ int main(int argc, char **argv)
 		uint32_t other = sup_page->wake_index == 1 ? 2 : 1;
 
 		syscall(SYS_futex, &words[other], FUTEX_WAIT, words[other], NULL, NULL, 0);
+	} else if (!strcmp(name, "ring_lagging_head")) {
+		/*
+		 * Not hostile: a frame stamped in its slot whose head moves 20 ms later, as when the runner
+		 * is preempted between its two stores. The supervisor may take it by its stamp; the lagging
+		 * head is "nothing yet", never a broken ring. The answer's check is our exit status (the
+		 * runner's own counters no longer match the ring, so nothing else may go through it).
+		 */
+		uint32_t head = app_page->a2s_head, answers = sup_page->s2a_head;
+		struct tock_ring_slot *slot = &app_page->a2s[head % TOCK_RING_SLOTS];
+		const struct tock_ring_slot *answer = &sup_page->s2a[answers % TOCK_RING_SLOTS];
+		struct timespec t0, t;
+
+		f = command_frame();
+		slot->frame = f;
+		slot->reserved = 0;
+		__atomic_store_n(&slot->seq, head + 1, __ATOMIC_RELEASE);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 20000000L);
+		__atomic_store_n(&app_page->a2s_head, head + 1, __ATOMIC_SEQ_CST);
+		wake_supervisor();
+		while (__atomic_load_n(&answer->seq, __ATOMIC_ACQUIRE) != answers + 1)
+			__asm__ volatile("pause");
+		syscall(SYS_exit_group, answer->frame.seq == f.seq && answer->frame.kind == TOCK_TRAP_RETURN &&
+		                                        answer->frame.arg[0] == TOCK_RET_SUCCESS
+		                                ? 0
+		                                : 5);
 	} else if (!strcmp(name, "ring_hammer")) {
 		/* Wake the supervisor over and over without ever publishing a frame. */
 		for (;;)

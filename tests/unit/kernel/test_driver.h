@@ -21,7 +21,8 @@ struct td_state {
 };
 
 /* cmd 0 exists; 1 schedule upcall (slot arg0, a0 arg1, 2, 3) on the caller; 2 grant counter++;
- * 3 Success-u32(length of RW slot arg0 view); 4 Success-u32(sum of RO slot arg0 bytes). */
+ * 3 Success-u32(length of RW slot arg0 view); 4 Success-u32(sum of RO slot arg0 bytes);
+ * 5 schedule upcall slot 0 (a0 = arg1, 2, 3) on process arg0 (another one). */
 static inline struct hk_cmd_ret td_command(void *self, const struct hk_call *call, uint32_t cmd, uint32_t a0,
                                            uint32_t a1)
 {
@@ -52,6 +53,10 @@ static inline struct hk_cmd_ret td_command(void *self, const struct hk_call *cal
 		for (size_t i = 0; i < rb.len; i++)
 			sum += rb.ptr[i];
 		return hk_cmd_success_u32(sum);
+	case 5:
+		if (hk_upcall_schedule(call->kernel, call->driver, (hk_pid)a0, 0, a1, 2, 3) < 0)
+			return hk_cmd_failure(TOCK_ERR_BUSY);
+		return hk_cmd_success();
 	default:
 		return hk_cmd_failure(TOCK_ERR_NOSUPPORT);
 	}

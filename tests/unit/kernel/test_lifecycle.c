@@ -285,6 +285,57 @@ END_TEST
 
 /* ---- scheduler ---- */
 
+/* p queues an upcall for `to` (command 5), then yields: it blocks. */
+static void wake_then_yield(struct hk_fake_world *w, struct hk_process *p, struct hk_process *to)
+{
+	hk_fake_command(w, p, TD_NUM, 5, (uint32_t)hk_process_pid(to), 0);
+	ck_assert_int_eq(hk_fake_syscall(w, p, TOCK_CLASS_YIELD, TOCK_YIELD_WAIT, 0, 0, 0).result, HK_SYSCALL_BLOCKED);
+}
+
+/*
+ * Directed hand-off: when the CPU is free, the process the last runner queued an upcall for goes
+ * before round robin's pick; n_procs such picks in a row, then round robin's turn comes.
+ */
+START_TEST(test_directed_handoff)
+{
+	struct hk_fake_world *w = td_world(NULL, 0);
+	struct hk_kernel *k = hk_fake_kernel(w);
+	struct hk_fake_proc_config pc = { .not_started = true };
+	struct hk_process *p[3];
+	struct hk_resume res;
+
+	for (int i = 0; i < 3; i++)
+		p[i] = hk_fake_spawn(w, &pc);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_eq(hk_schedule_next(k, &res), p[i]);
+		hk_fake_subscribe(w, p[i], TD_NUM, 0, hk_fake_upcall_fn(w, p[i], 0), (uint64_t)i);
+		ck_assert_int_eq(hk_fake_syscall(w, p[i], TOCK_CLASS_YIELD, TOCK_YIELD_WAIT, 0, 0, 0).result,
+		                 HK_SYSCALL_BLOCKED);
+	}
+	/* Upcalls from outside any syscall (a timer, say) direct nothing: round robin picks p0. */
+	hk_upcall_schedule(k, TD_NUM, hk_process_pid(p[1]), 0, 0, 0, 0);
+	hk_upcall_schedule(k, TD_NUM, hk_process_pid(p[0]), 0, 0, 0, 0);
+	ck_assert_ptr_eq(hk_schedule_next(k, &res), p[0]);
+	/* p0 answers p2 and waits: p2 goes next, ahead of p1 (round robin's next). */
+	wake_then_yield(w, p[0], p[2]);
+	ck_assert_ptr_eq(hk_schedule_next(k, &res), p[2]);
+	ck_assert_int_eq(res.kind, HK_RESUME_UPCALL);
+	ck_assert_uint_eq(res.arg[4], 2);
+	/* p2 and p0 keep answering each other: three directed picks in a row (n_procs), then p1's turn. */
+	wake_then_yield(w, p[2], p[0]);
+	ck_assert_ptr_eq(hk_schedule_next(k, &res), p[0]);
+	wake_then_yield(w, p[0], p[2]);
+	ck_assert_ptr_eq(hk_schedule_next(k, &res), p[2]);
+	wake_then_yield(w, p[2], p[0]);
+	ck_assert_ptr_eq(hk_schedule_next(k, &res), p[1]);
+	ck_assert_uint_eq(res.arg[4], 1);
+	/* A hand-off to a process that cannot run (nothing for it) falls back to round robin. */
+	ck_assert_int_eq(hk_fake_syscall(w, p[1], TOCK_CLASS_YIELD, TOCK_YIELD_WAIT, 0, 0, 0).result, HK_SYSCALL_BLOCKED);
+	ck_assert_ptr_eq(hk_schedule_next(k, &res), p[0]);
+	hk_fake_world_free(w);
+}
+END_TEST
+
 START_TEST(test_round_robin)
 {
 	struct hk_fake_world *w = td_world(NULL, 0);
@@ -469,6 +520,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_grants);
 	tcase_add_test(tc, test_grant_budget);
 	tcase_add_test(tc, test_round_robin);
+	tcase_add_test(tc, test_directed_handoff);
 	tcase_add_test(tc, test_stop_resume);
 	tcase_add_test(tc, test_timers_order_and_rearm);
 	tcase_add_test(tc, test_virtual_skip);
