@@ -307,24 +307,49 @@ subscribe_return_t subscribe(uint32_t driver, uint32_t subscribe_num, subscribe_
   return r;
 }
 
+/* An allow's answer: decoded, and what the kernel now holds on that slot recorded (allow_cache.h). */
+static int allow_answered(const struct tock_trap_frame* f, uint32_t class_id, uint32_t driver, uint32_t allow,
+                          const void* ptr, size_t size, statuscode_t* status, uint64_t* ret_ptr, uint64_t* ret_size)
+{
+  int ok = decode_pair(f, (uintptr_t)ptr, size, status, ret_ptr, ret_size);
+
+  if (ok == 1)
+    tock_allow_cache_store(class_id, driver, allow, (uintptr_t)ptr, size);
+  else
+    tock_allow_cache_forget(class_id, driver, allow);
+  return ok;
+}
+
 /* The three allow classes share one encoding. Re-allowing what the kernel holds is answered here (allow_cache.h). */
 static int allow_call(uint32_t class_id, uint32_t driver, uint32_t allow, const void* ptr, size_t size,
                       statuscode_t* status, uint64_t* ret_ptr, uint64_t* ret_size)
 {
   struct tock_trap_frame f;
-  int ok;
 
   if (tock_allow_cache_holds(class_id, driver, allow, (uintptr_t)ptr, size)) {
     *status = TOCK_STATUSCODE_SUCCESS, *ret_ptr = (uintptr_t)ptr, *ret_size = size;
     return 1;
   }
   trap_call(class_id, driver, allow, (uintptr_t)ptr, size, 0, &f);
-  ok = decode_pair(&f, (uintptr_t)ptr, size, status, ret_ptr, ret_size);
-  if (ok == 1)
-    tock_allow_cache_store(class_id, driver, allow, (uintptr_t)ptr, size);
-  else
-    tock_allow_cache_forget(class_id, driver, allow);
-  return ok;
+  return allow_answered(&f, class_id, driver, allow, ptr, size, status, ret_ptr, ret_size);
+}
+
+static allow_rw_return_t rw_return(int ok, statuscode_t status, uint64_t p, uint64_t s)
+{
+  allow_rw_return_t r = {.success = ok == 1, .ptr = (void*)(uintptr_t)p, .size = (size_t)s, .status = status};
+
+  if (ok < 0)
+    exit(1);
+  return r;
+}
+
+allow_rw_return_t allow_readwrite(uint32_t driver, uint32_t allow, void* ptr, size_t size)
+{
+  statuscode_t status;
+  uint64_t p, s;
+  int ok = allow_call(TOCK_CLASS_ALLOW_RW, driver, allow, ptr, size, &status, &p, &s);
+
+  return rw_return(ok, status, p, s);
 }
 
 allow_rw_return_t tock_chain_wait_for_then_allow_readwrite(uint32_t wait_driver, uint32_t wait_subscribe,
@@ -336,7 +361,7 @@ allow_rw_return_t tock_chain_wait_for_then_allow_readwrite(uint32_t wait_driver,
     {.op = TOCK_CLASS_ALLOW_RW, .arg = {driver, allow, (uintptr_t)ptr, size, TOCK_CHAIN_NONE}},
   };
   struct tock_trap_frame ret[2];
-  allow_rw_return_t r;
+  statuscode_t status;
   uint64_t p, s;
   int ok;
 
@@ -347,27 +372,8 @@ allow_rw_return_t tock_chain_wait_for_then_allow_readwrite(uint32_t wait_driver,
   if (trap_chain(calls, 2, ret) != 2)
     channel_broken(); /* a wait always links on */
   *ret_wait = wait_for_result(&ret[0]);
-  ok = decode_pair(&ret[1], (uintptr_t)ptr, size, &r.status, &p, &s);
-  if (ok < 0)
-    exit(1);
-  if (ok == 1)
-    tock_allow_cache_store(TOCK_CLASS_ALLOW_RW, driver, allow, (uintptr_t)ptr, size);
-  else
-    tock_allow_cache_forget(TOCK_CLASS_ALLOW_RW, driver, allow);
-  r.success = ok, r.ptr = (void*)(uintptr_t)p, r.size = (size_t)s;
-  return r;
-}
-
-allow_rw_return_t allow_readwrite(uint32_t driver, uint32_t allow, void* ptr, size_t size)
-{
-  allow_rw_return_t r;
-  uint64_t p, s;
-  int ok = allow_call(TOCK_CLASS_ALLOW_RW, driver, allow, ptr, size, &r.status, &p, &s);
-
-  if (ok < 0)
-    exit(1);
-  r.success = ok, r.ptr = (void*)(uintptr_t)p, r.size = (size_t)s;
-  return r;
+  ok = allow_answered(&ret[1], TOCK_CLASS_ALLOW_RW, driver, allow, ptr, size, &status, &p, &s);
+  return rw_return(ok, status, p, s);
 }
 
 allow_ro_return_t allow_readonly(uint32_t driver, uint32_t allow, const void* ptr, size_t size)

@@ -108,6 +108,9 @@ static enum hk_syscall_result dispatch(struct hk_kernel *k, struct hk_process *p
 enum hk_syscall_result hk_syscall(struct hk_kernel *k, struct hk_process *p, const struct hk_syscall *sc,
                                   struct hk_resume *ret)
 {
+	enum hk_syscall_result r;
+	hk_pid pid;
+
 	if (!k || !p || !sc || !ret)
 		return HK_SYSCALL_ENDED;
 	memset(ret, 0, sizeof(*ret));
@@ -121,18 +124,12 @@ enum hk_syscall_result hk_syscall(struct hk_kernel *k, struct hk_process *p, con
 		return HK_SYSCALL_ENDED; /* not running: no answer is owed (backend contract) */
 	p->on_cpu = true;
 	p->n_syscalls++;
+	pid = p->pid; /* an exit-restart changes it */
 	k->caller = p; /* upcalls it queues for others direct the next hand-off (sched.c) */
-	if (k->tracer) {
-		hk_pid pid = p->pid; /* an exit-restart changes it */
-		enum hk_syscall_result r = dispatch(k, p, sc, ret);
-
-		k->caller = NULL;
-		hk_trace_syscall(k, p, pid, sc, r, ret);
-		return r;
-	}
-	enum hk_syscall_result r = dispatch(k, p, sc, ret);
-
+	r = dispatch(k, p, sc, ret);
 	k->caller = NULL;
+	if (k->tracer)
+		hk_trace_syscall(k, p, pid, sc, r, ret);
 	return r;
 }
 

@@ -25,6 +25,17 @@ static uint32_t sent, taken;                      /* our own counts: never read 
 #define SPIN_CYCLES_MIN 2000ull
 static uint64_t spin_cycles = SPIN_CYCLES_MAX;
 
+/* The adaptive budgets here and below: halved (or doubled) after a wait that went badly (or well), within bounds. */
+static uint64_t halved(uint64_t v, uint64_t floor)
+{
+	return v / 2 > floor ? v / 2 : floor;
+}
+
+static uint64_t doubled(uint64_t v, uint64_t ceiling)
+{
+	return v * 2 < ceiling ? v * 2 : ceiling;
+}
+
 int ldr_ring_map(int fd, int wake_fd)
 {
 	uint8_t *base = (uint8_t *)(uintptr_t)TOCK_RING_ADDR;
@@ -128,7 +139,7 @@ static bool spin(uint32_t awaiting)
 			return true;
 		}
 		if (__rdtsc() - start > spin_cycles) {
-			spin_cycles = spin_cycles / 2 > SPIN_CYCLES_MIN ? spin_cycles / 2 : SPIN_CYCLES_MIN;
+			spin_cycles = halved(spin_cycles, SPIN_CYCLES_MIN);
 			return false;
 		}
 		_mm_pause();
@@ -198,20 +209,19 @@ static bool yield_spin(uint32_t awaiting, bool *handed_off)
 
 		if (ready()) {
 			yield_spin_cycles = YIELD_SPIN_CYCLES_MAX;
-			yield_backoff = yield_backoff / 2 > BACKOFF_MIN ? yield_backoff / 2 : BACKOFF_MIN;
+			yield_backoff = (uint32_t)halved(yield_backoff, BACKOFF_MIN);
 			return true;
 		}
 		hand_off_once(awaiting, handed_off);
 		if (__rdtsc() - start > yield_spin_cycles) {
-			yield_spin_cycles = yield_spin_cycles / 2 > YIELD_SPIN_CYCLES_MIN ? yield_spin_cycles / 2
-			                                                                    : YIELD_SPIN_CYCLES_MIN;
+			yield_spin_cycles = halved(yield_spin_cycles, YIELD_SPIN_CYCLES_MIN);
 			return false;
 		}
 		before = __rdtsc();
 		sched_yield();
 		if (__rdtsc() - before > FOREIGN_CYCLES) {
 			yield_skip = yield_backoff;
-			yield_backoff = yield_backoff * 2 < BACKOFF_MAX ? yield_backoff * 2 : BACKOFF_MAX;
+			yield_backoff = (uint32_t)doubled(yield_backoff, BACKOFF_MAX);
 			hand_off_once(awaiting, handed_off);
 			return ready();
 		}

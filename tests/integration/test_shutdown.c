@@ -201,6 +201,44 @@ START_TEST(test_signal_shutdown)
 }
 END_TEST
 
+/*
+ * A test process that dies mid-run (a failed assertion exits it) takes the tockhost it started
+ * with it: a child here starts echo_server through the harness, waits until it serves, reports the
+ * supervisor's pid and exits; the supervisor must then end on its own (PR_SET_PDEATHSIG in the harness).
+ */
+START_TEST(test_harness_child_dies_with_test)
+{
+	int fds[2];
+	pid_t child, sup = 0;
+	int status;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct th_proc p;
+
+		close(fds[0]);
+		if (th_start(&p, TH_ARGS(TH_RUN, "--quiet", "--no-control-socket", th_app("echo_server")), NULL) != 0 ||
+		    !th_wait_stdout(&p, "echo_server: serving as"))
+			_exit(2);
+		(void)!write(fds[1], &p.pid, sizeof(p.pid));
+		_exit(1); /* as a failing test would: no cleanup */
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &sup, sizeof(sup)), (int)sizeof(sup));
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(sup > 0);
+	for (int i = 0; i < 1000 && kill(sup, 0) == 0; i++)
+		usleep(10000);
+	if (kill(sup, 0) == 0) {
+		kill(-sup, SIGKILL);
+		ck_abort_msg("tockhost %d outlived the test process that started it", (int)sup);
+	}
+}
+END_TEST
+
 static Suite *shutdown_suite(void)
 {
 	Suite *s = suite_create("integration-shutdown");
@@ -210,9 +248,11 @@ static Suite *shutdown_suite(void)
 	tcase_add_test(tc, test_virtual_spinner_moves_clock);
 	tcase_add_test(tc, test_virtual_slice_is_cpu_time);
 	tcase_add_loop_test(tc, test_signal_shutdown, 0, TH_ARRAY_SIZE(shutdown_signals));
+	tcase_add_test(tc, test_harness_child_dies_with_test);
 	suite_add_tcase(s, tc);
 	return s;
 }
+
 
 int main(void)
 {
